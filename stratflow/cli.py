@@ -1,0 +1,123 @@
+"""`flask --app wsgi stratflow …` commands."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .extensions import db
+
+group = AppGroup("stratflow", help="stratflow administration commands.")
+definitions = AppGroup("definitions", help="BPMN process definitions.")
+group.add_command(definitions)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(group)
+
+
+@group.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Load the demo municipality when the database is empty.")
+@with_appcontext
+def setup(demo: bool) -> None:
+    """Migrate the database, import the shipped definitions and (once) the demo data."""
+    from flask_migrate import upgrade
+
+    from .services import definitions as defs
+    from .services import demo as demo_data
+
+    _ensure_sqlite_folder()
+    upgrade()
+    defs.import_directory(current_app.config["WORKFLOWS_DIR"], current_app.config["MAX_BPMN_BYTES"])
+    db.session.commit()
+    if demo and demo_data.is_empty():
+        demo_data.load()
+        db.session.commit()
+        click.echo("Demo data loaded (see README for the accounts).")
+    click.echo("Database ready.")
+
+
+@group.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo municipality (refuses when it is already there)."""
+    from .services import demo as demo_data
+    if not demo_data.is_empty():
+        raise click.ClickException("the database already holds municipalities; demo not loaded")
+    demo_data.load()
+    db.session.commit()
+    click.echo("Demo data loaded.")
+
+
+@definitions.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def definitions_check(file: Path) -> None:
+    """Print a validation report for FILE; exit 1 when it has errors."""
+    from .services import definitions as defs
+    report = defs.check(file.read_bytes(), file.name, defs.read_forms(file.parent),
+                        current_app.config["MAX_BPMN_BYTES"])
+    click.echo(report.as_text())
+    sys.exit(0 if report.ok else 1)
+
+
+@definitions.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def definitions_import(file: Path) -> None:
+    """Import FILE (with the JSON forms beside it) as a new definition version."""
+    from .services import definitions as defs
+    try:
+        version = defs.import_definition(file.read_bytes(), file.name, defs.read_forms(file.parent),
+                                         current_app.config["MAX_BPMN_BYTES"])
+    except defs.DefinitionRejected as exc:
+        click.echo(exc.report.as_text(), err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{version.definition.key} version {version.version} ({version.content_hash[:12]})")
+
+
+@group.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler process (waits while another one holds the lock)."""
+    from .jobs.scheduler import run_forever
+    run_forever(current_app._get_current_object())
+
+
+@group.command("tick")
+@click.option("--now", "now_text", default=None, help="ISO time to run the jobs as of (default: now).")
+@with_appcontext
+def tick(now_text: str | None) -> None:
+    """Run every scheduler job once."""
+    from .jobs.scheduler import run_due_jobs
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else None
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO date-time: {now_text}") from exc
+    if now is not None and now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    click.echo(run_due_jobs(current_app._get_current_object(), now))
+
+
+@group.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Development server with the scheduler running inside it."""
+    from .jobs.scheduler import start_embedded
+    app = current_app._get_current_object()
+    start_embedded(app)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+def _ensure_sqlite_folder() -> None:
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,69 @@
+"""Every setting, read from the environment in one place, with embedded defaults.
+
+| variable              | default                                   | meaning                                  |
+|-----------------------|-------------------------------------------|------------------------------------------|
+| SECRET_KEY            | a development key (never use in production) | session and CSRF signing                |
+| DATABASE_URL          | sqlite:///<repo>/instance/stratflow.db    | SQLAlchemy URL (postgresql+psycopg://…)  |
+| MAIL_SERVER           | unset → mail captured in the database     | SMTP host                                |
+| MAIL_PORT             | 25                                        | SMTP port                                |
+| MAIL_DEFAULT_SENDER   | stratflow@localhost                       | From address                             |
+| MAIL_TIMEOUT          | 10                                        | SMTP timeout in seconds                  |
+| STRATFLOW_WORKFLOWS   | <repo>/workflows                          | folder of the shipped BPMN definitions   |
+| STRATFLOW_MAX_BPMN_BYTES | 2000000                                | largest BPMN/form upload accepted        |
+| STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failed sign-ins before a lock-out        |
+| STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | lock-out window                          |
+| STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
+| SESSION_COOKIE_SECURE | 0                                         | 1 behind HTTPS                           |
+"""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def from_environment() -> dict:
+    """Return the configuration mapping for create_app()."""
+    default_db = f"sqlite:///{ROOT / 'instance' / 'stratflow.db'}"
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
+        "SQLALCHEMY_DATABASE_URI": normalise_db_url(os.environ.get("DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "stratflow@localhost"),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "WORKFLOWS_DIR": os.environ.get("STRATFLOW_WORKFLOWS", str(ROOT / "workflows")),
+        "MAX_BPMN_BYTES": _int("STRATFLOW_MAX_BPMN_BYTES", 2_000_000),
+        "MAX_CONTENT_LENGTH": _int("STRATFLOW_MAX_UPLOAD_BYTES", 10_000_000),
+        "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),
+        "LOGIN_WINDOW_SECONDS": _int("STRATFLOW_LOGIN_WINDOW_SECONDS", 900),
+        "SCHEDULER_INTERVAL": _int("STRATFLOW_SCHEDULER_INTERVAL", 30),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "BABEL_DEFAULT_LOCALE": "tr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Istanbul",
+        "LANGUAGES": ["tr", "en"],
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def normalise_db_url(url: str) -> str:
+    """Accept the common postgres:// spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,235 @@
+"""Running workflows: spec cache, versioned (de)serialisation, advancing, human tasks.
+
+The rest of the application sees plain data (HumanTask, dicts, ISO strings), never
+SpiffWorkflow objects' internals beyond the opaque `Workflow` handle.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+# Version of OUR envelope around the engine state. Bump it and add a migration in
+# `_migrate_envelope` whenever the stored shape changes.
+STATE_SCHEMA = 1
+# Version of the stored spec JSON (spec + subprocess specs).
+SPEC_SCHEMA = 1
+
+
+class EngineError(Exception):
+    """The engine could not perform a step; `str()` is safe to show to an administrator."""
+
+
+class TaskNotReady(EngineError):
+    """The task is no longer waiting for input (completed, cancelled or unknown)."""
+
+
+class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+    """Serialises a workflow without its spec; the spec is stored once per definition version."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct):
+        spec, subprocess_specs = _restore_context.specs
+        dct["spec"] = None
+        dct.pop("subprocess_specs", None)
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        from uuid import UUID
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_restore_context = threading.local()
+_config = dict(SPIFF_CONFIG)
+_config[BpmnWorkflow] = _SpecFreeWorkflowConverter
+_registry = BpmnWorkflowSerializer.configure(_config)
+_serializer = BpmnWorkflowSerializer(_registry)
+_spec_registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+# The serializer registry keeps per-call state: never use it from two threads at once.
+_lock = threading.RLock()
+_spec_cache: dict[str, tuple] = {}
+_TIMER_TYPES = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
+
+
+def spec_to_json(spec, subprocess_specs: dict) -> str:
+    with _lock:
+        return json.dumps({
+            "schema": SPEC_SCHEMA,
+            "spec": _spec_registry.convert(spec),
+            "subprocess_specs": {k: _spec_registry.convert(v) for k, v in subprocess_specs.items()},
+        })
+
+
+def _specs(cache_key: str, spec_json: str):
+    """Restore a spec once per process (restoring is far cheaper than parsing, caching cheaper still)."""
+    cached = _spec_cache.get(cache_key)
+    if cached is None:
+        with _lock:
+            dct = json.loads(spec_json)
+            if dct.get("schema") != SPEC_SCHEMA:
+                raise EngineError(f"unsupported spec schema {dct.get('schema')!r}")
+            spec = _spec_registry.restore(dct["spec"])
+            subs = {k: _spec_registry.restore(v) for k, v in dct["subprocess_specs"].items()}
+            cached = _spec_cache.setdefault(cache_key, (spec, subs))
+    return cached
+
+
+@dataclass
+class HumanTask:
+    """A task waiting for a person."""
+    id: str
+    bpmn_id: str
+    name: str
+    lane: str | None
+    properties: dict = field(default_factory=dict)
+    instructions: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+class Workflow:
+    """An opaque handle on a running engine workflow."""
+
+    def __init__(self, wf: BpmnWorkflow):
+        self._wf = wf
+
+    # -- lifecycle ---------------------------------------------------------------
+    @classmethod
+    def start(cls, cache_key: str, spec_json: str, data: dict) -> Workflow:
+        spec, subs = _specs(cache_key, spec_json)
+        wf = BpmnWorkflow(spec, subs)
+        wf.data.update(data)
+        # Start-event data must reach the first tasks: seed the root task's data too.
+        wf.task_tree.data.update(data)
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        handle = cls(wf)
+        handle.advance()
+        return handle
+
+    @classmethod
+    def load(cls, cache_key: str, spec_json: str, state: str) -> Workflow:
+        envelope = _migrate_envelope(json.loads(state))
+        spec_pair = _specs(cache_key, spec_json)
+        with _lock:
+            _restore_context.specs = spec_pair
+            try:
+                wf = _serializer.from_dict(envelope["workflow"])
+            finally:
+                _restore_context.specs = None
+        return cls(wf)
+
+    def dump(self) -> str:
+        with _lock:
+            dct = _serializer.to_dict(self._wf)
+        return json.dumps({"schema": STATE_SCHEMA, "serializer": _serializer.VERSION, "workflow": dct},
+                          separators=(",", ":"))
+
+    # -- stepping ----------------------------------------------------------------
+    def advance(self) -> None:
+        """Run engine tasks (gateways, scripts, due timers) until people or events are needed."""
+        try:
+            self._wf.refresh_timers()
+            self._wf.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise EngineError(_describe(exc)) from exc
+
+    def complete(self, task_id: str, data: dict) -> HumanTask:
+        task = self._ready_task(task_id)
+        done = _human(task)
+        try:
+            task.data.update(data)
+            task.run()
+        except SpiffWorkflowException as exc:
+            raise EngineError(_describe(exc)) from exc
+        self.advance()
+        return done
+
+    def _ready_task(self, task_id: str):
+        from uuid import UUID
+        try:
+            task = self._wf.get_task_from_id(UUID(task_id))
+        except (ValueError, SpiffWorkflowException):
+            task = None
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id)
+        return task
+
+    # -- reading -----------------------------------------------------------------
+    def ready_human_tasks(self) -> list[HumanTask]:
+        return [_human(t) for t in self._wf.get_tasks(state=TaskState.READY, manual=True)]
+
+    def task_data(self, task_id: str) -> dict:
+        return dict(self._ready_task(task_id).data)
+
+    @property
+    def data(self) -> dict:
+        return self._wf.data
+
+    def is_completed(self) -> bool:
+        return self._wf.is_completed()
+
+    def next_timer_at(self) -> datetime | None:
+        """Earliest due time of the timers the workflow waits on (naive UTC)."""
+        due = []
+        for event in self._wf.waiting_events():
+            value = event.value
+            if isinstance(value, dict):
+                value = value.get("next")
+            if event.event_type in _TIMER_TYPES and isinstance(value, str):
+                try:
+                    moment = datetime.fromisoformat(value)
+                except ValueError:
+                    continue
+                if moment.tzinfo is not None:
+                    moment = moment.astimezone(UTC).replace(tzinfo=None)
+                due.append(moment)
+        return min(due) if due else None
+
+    def waiting_event_names(self) -> list[str]:
+        return [e.name or e.event_type for e in self._wf.waiting_events()]
+
+
+def _human(task) -> HumanTask:
+    spec = task.task_spec
+    ext = getattr(spec, "extensions", {}) or {}
+    return HumanTask(
+        id=str(task.id),
+        bpmn_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id,
+        lane=spec.lane,
+        properties=dict(ext.get("properties", {})),
+        instructions=ext.get("instructionsForEndUser"),
+        data=task.data,
+    )
+
+
+def _describe(exc: Exception) -> str:
+    parts = [str(exc)]
+    task_spec = getattr(getattr(exc, "task", None), "task_spec", None)
+    if task_spec is not None:
+        parts.append(f"(element {task_spec.bpmn_id})")
+    return " ".join(parts)
+
+
+def _migrate_envelope(envelope: dict) -> dict:
+    schema = envelope.get("schema")
+    if schema != STATE_SCHEMA:
+        raise EngineError(f"unsupported instance state schema {schema!r}")
+    return envelope

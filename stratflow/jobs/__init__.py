@@ -1,0 +1,1 @@
+"""Scheduler set-up and thin job functions."""

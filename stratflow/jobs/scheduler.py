@@ -1,0 +1,101 @@
+"""One scheduler process: APScheduler polling our own tables.
+
+Only one scheduler may run against a database: a PostgreSQL advisory lock (or a file
+lock beside the SQLite database) is taken first, so a second process waits.
+Jobs never rely on in-memory schedules: every run asks the database what is due.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from datetime import datetime
+
+from sqlalchemy import create_engine, text
+
+from ..models.base import utcnow
+
+log = logging.getLogger(__name__)
+ADVISORY_KEY = 0x5F7A_F10E
+_started = threading.Event()
+
+
+def run_due_jobs(app, now: datetime | None = None) -> dict:
+    """Run every job once as of `now` (naive UTC). Each item commits on its own."""
+    from ..extensions import db
+    from ..services import ServiceError, instances
+
+    now = now or utcnow()
+    fired = failed = 0
+    with app.app_context():
+        for instance_id in instances.due_timer_instance_ids(now):
+            try:
+                if instances.fire_timers(instance_id, now):
+                    fired += 1
+                db.session.commit()
+            except ServiceError as exc:
+                db.session.rollback()
+                failed += 1
+                log.error("timer of instance %s failed: %s", instance_id, exc.message)
+        db.session.remove()
+    return {"timers_fired": fired, "timers_failed": failed}
+
+
+class SchedulerLock:
+    """Held for the life of the scheduler process."""
+
+    def __init__(self, database_url: str):
+        self.url = database_url
+        self._conn = None
+        self._file = None
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if self.url.startswith("sqlite"):
+            path = self.url.split("///", 1)[-1] or "stratflow.db"
+            self._file = open(f"{path}.scheduler.lock", "w")  # noqa: SIM115 - held open on purpose
+            flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+            try:
+                fcntl.flock(self._file, flags)
+            except BlockingIOError:
+                return False
+            return True
+        engine = create_engine(self.url, poolclass=None)
+        self._conn = engine.connect()
+        fn = "pg_advisory_lock" if blocking else "pg_try_advisory_lock"
+        got = self._conn.execute(text(f"SELECT {fn}(:k)"), {"k": ADVISORY_KEY}).scalar()
+        self._conn.commit()
+        return got is not False
+
+    def release(self) -> None:
+        if self._file:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+        if self._conn is not None:
+            self._conn.close()
+
+
+def run_forever(app, blocking_lock: bool = True) -> None:
+    """The body of `flask stratflow scheduler` (and of the dev server's embedded thread)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    lock = SchedulerLock(app.config["SQLALCHEMY_DATABASE_URI"])
+    log.info("scheduler %s waiting for the scheduler lock", os.getpid())
+    lock.acquire(blocking=blocking_lock)
+    log.info("scheduler %s holds the lock", os.getpid())
+    scheduler = BlockingScheduler(timezone="UTC")
+    scheduler.add_job(run_due_jobs, "interval", args=[app], seconds=app.config["SCHEDULER_INTERVAL"],
+                      id="due-jobs", max_instances=1, coalesce=True, next_run_time=datetime.now())
+    try:
+        scheduler.start()
+    finally:
+        lock.release()
+
+
+def start_embedded(app) -> None:
+    """Run the scheduler in a daemon thread of this process (the dev server's `serve`)."""
+    if _started.is_set():
+        return
+    _started.set()
+    threading.Thread(target=run_forever, args=(app,), name="stratflow-scheduler", daemon=True).start()

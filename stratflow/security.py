@@ -1,0 +1,30 @@
+"""Sign-in wiring and security headers."""
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+
+from .extensions import db, login_manager
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Devam etmek için giriş yapın.")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        from .models import User
+        return db.session.get(User, int(user_id))
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'")
+        if getattr(g, "api_request", False):
+            response.headers["Cache-Control"] = "no-store"
+        return response

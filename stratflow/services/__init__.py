@@ -1,0 +1,21 @@
+"""Use cases. Explicit arguments; they flush but never commit and never render."""
+
+
+class ServiceError(Exception):
+    """A refusal the user should read. `message` is already translated."""
+
+    def __init__(self, message: str, code: str = "invalid", field_errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field_errors = field_errors or {}
+
+
+class NotFound(ServiceError):
+    def __init__(self, message: str = "not found"):
+        super().__init__(message, code="not_found")
+
+
+class Conflict(ServiceError):
+    def __init__(self, message: str):
+        super().__init__(message, code="conflict")

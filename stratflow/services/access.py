@@ -1,0 +1,98 @@
+"""Who may see and do what. Every query for a user's objects goes through here.
+
+A foreign object is reported as not found (404), never as forbidden.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, or_
+
+from ..extensions import db
+from ..models import Municipality, ProcessInstance, RoleAssignment, TaskRecord
+from . import NotFound
+
+# Roles that may open an instance page of their municipality.
+INSTANCE_VIEWERS = ("coordinator", "mayor", "deputy_mayor", "consultant", "council_clerk")
+MANAGERS = ("coordinator",)  # may start instances and manage the municipality
+
+
+def _role_match(user_id: int):
+    ra = RoleAssignment
+    return exists().where(
+        ra.user_id == user_id,
+        ra.role == TaskRecord.role,
+        ra.municipality_id == TaskRecord.municipality_id,
+        or_(TaskRecord.unit_id.is_(None), ra.unit_id == TaskRecord.unit_id),
+    )
+
+
+def actionable_clause(user):
+    """SQL condition: tasks this user may complete."""
+    if user.is_admin:
+        return TaskRecord.id.isnot(None)
+    return or_(TaskRecord.assignee_id == user.id,
+               and_(TaskRecord.assignee_id.is_(None), _role_match(user.id)))
+
+
+def inbox(user, include_closed: bool = False, limit: int = 200) -> list[TaskRecord]:
+    query = (db.select(TaskRecord).where(actionable_clause(user))
+             .options(db.joinedload(TaskRecord.instance), db.joinedload(TaskRecord.municipality),
+                      db.joinedload(TaskRecord.unit))
+             .order_by(TaskRecord.due_date.is_(None), TaskRecord.due_date, TaskRecord.created_at)
+             .limit(limit))
+    if not include_closed:
+        query = query.where(TaskRecord.state == "open")
+    return list(db.session.execute(query).unique().scalars())
+
+
+def can_act(user, record: TaskRecord) -> bool:
+    return bool(db.session.execute(
+        db.select(TaskRecord.id).where(TaskRecord.id == record.id, actionable_clause(user))).first())
+
+
+def can_view_instance(user, instance: ProcessInstance) -> bool:
+    return user.is_admin or instance.municipality_id in user.municipality_ids(*INSTANCE_VIEWERS)
+
+
+def can_manage(user, municipality_id: int) -> bool:
+    return user.is_admin or municipality_id in user.municipality_ids(*MANAGERS)
+
+
+def task_for(user, task_id: str) -> TaskRecord:
+    """A task the user may act on or, as an instance viewer, look at; else NotFound."""
+    record = db.session.get(TaskRecord, task_id)
+    if record is None:
+        raise NotFound()
+    if can_act(user, record) or can_view_instance(user, record.instance):
+        return record
+    raise NotFound()
+
+
+def instance_for(user, instance_id: int) -> ProcessInstance:
+    instance = db.session.get(ProcessInstance, instance_id)
+    if instance is None or not can_view_instance(user, instance):
+        raise NotFound()
+    return instance
+
+
+def visible_instances(user) -> list[ProcessInstance]:
+    query = db.select(ProcessInstance).order_by(ProcessInstance.started_at.desc())
+    if not user.is_admin:
+        query = query.where(ProcessInstance.municipality_id.in_(user.municipality_ids(*INSTANCE_VIEWERS)))
+    return list(db.session.execute(query).scalars())
+
+
+def managed_municipalities(user) -> list[Municipality]:
+    query = db.select(Municipality).order_by(Municipality.name)
+    if not user.is_admin:
+        query = query.where(Municipality.id.in_(user.municipality_ids(*MANAGERS)))
+    return list(db.session.execute(query).scalars())
+
+
+def municipality_for(user, municipality_id: int, manage: bool = False) -> Municipality:
+    municipality = db.session.get(Municipality, municipality_id)
+    allowed = can_manage if manage else (
+        lambda u, mid: u.is_admin or mid in u.municipality_ids(*INSTANCE_VIEWERS))
+    if municipality is None or not allowed(user, municipality_id):
+        raise NotFound()
+    return municipality

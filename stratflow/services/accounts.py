@@ -1,0 +1,95 @@
+"""Passwords, sign-in throttling (in the database) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import ApiToken, LoginAttempt, User
+from ..models.base import utcnow
+from . import NotFound, ServiceError, audit
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def authenticate(email: str, password: str, remote_addr: str | None,
+                 max_failures: int, window_seconds: int) -> User:
+    """The user for these credentials; ServiceError when wrong or throttled."""
+    email = (email or "").strip().lower()
+    since = utcnow() - timedelta(seconds=window_seconds)
+    failures = db.session.execute(
+        db.select(db.func.count(LoginAttempt.id)).where(LoginAttempt.email == email,
+                                                        LoginAttempt.created_at >= since)).scalar()
+    if failures >= max_failures:
+        raise ServiceError(_("Çok fazla hatalı giriş denemesi. Lütfen %(m)d dakika sonra tekrar deneyin.",
+                             m=max(1, window_seconds // 60)), code="throttled")
+    user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
+    if user is None or not user.password_hash or not _verify(user.password_hash, password or ""):
+        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr))
+        raise ServiceError(_("E-posta adresi veya parola hatalı."), code="bad_credentials")
+    if not user.active:
+        raise ServiceError(_("Bu hesap devre dışı."), code="inactive")
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.email == email))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token and its secret; the secret is shown once and only its hash is kept."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ServiceError(_("Anahtar adı 1-100 karakter olmalıdır."), code="validation",
+                           field_errors={"name": _("Anahtar adı 1-100 karakter olmalıdır.")})
+    secret = "sf_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret), prefix=secret[:10])
+    db.session.add(token)
+    db.session.flush()
+    audit.record("token.created", user, token_id=token.id, name=name)
+    return token, secret
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record("token.revoked", user, token_id=token.id)
+
+
+def user_for_token(secret: str) -> User | None:
+    token = db.session.execute(
+        db.select(ApiToken).filter_by(token_hash=_digest(secret))).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.execute(
+        db.select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at.desc())).scalars())
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

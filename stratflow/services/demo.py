@@ -1,0 +1,103 @@
+"""Demo data: a fictional district municipality with its process already under way."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ..extensions import db
+from ..models import Municipality, RoleAssignment, SpendingUnit, User
+from . import instances, tasks
+from .accounts import hash_password
+
+DEMO_PASSWORD = "Demo.2024"
+DOMAIN = "camlitepe.bel.tr"
+UNITS = [
+    ("Yazı İşleri Müdürlüğü", "yaziisleri", "Ayşe Yıldız"),
+    ("Mali Hizmetler Müdürlüğü", "mali", "Mehmet Kaya"),
+    ("Strateji Geliştirme Müdürlüğü", "sgm", "Zeynep Çelik"),
+    ("İnsan Kaynakları ve Eğitim Müdürlüğü", "ik", "Hüseyin Demir"),
+    ("Fen İşleri Müdürlüğü", "fen", "İsmail Şahin"),
+    ("İmar ve Şehircilik Müdürlüğü", "imar", "Gülşen Öztürk"),
+    ("Zabıta Müdürlüğü", "zabita", "Oğuz Aydın"),
+    ("Temizlik İşleri Müdürlüğü", "temizlik", "Şükrü Arslan"),
+    ("Park ve Bahçeler Müdürlüğü", "park", "Ebru Koç"),
+    ("Kültür ve Sosyal İşler Müdürlüğü", "kultur", "Çağla Kurt"),
+    ("Destek Hizmetleri Müdürlüğü", "destek", "Ümit Polat"),
+    ("Bilgi İşlem Müdürlüğü", "bilgiislem", "İrem Güneş"),
+]
+
+
+def is_empty() -> bool:
+    return db.session.execute(db.select(Municipality.id).limit(1)).first() is None
+
+
+def load() -> Municipality:
+    password = hash_password(DEMO_PASSWORD)  # one hash for all demo accounts: loading stays fast
+    town = Municipality(name="Çamlıtepe Belediyesi", province="Balıkesir", type="ilce",
+                        population=90412, election_date=date(2024, 3, 31),
+                        mazbata_date=date(2024, 4, 5), council_weekday="tuesday")
+    db.session.add(town)
+    units = {}
+    for name, code, _manager in UNITS:
+        units[code] = SpendingUnit(municipality=town, name=name, code=code)
+        db.session.add(units[code])
+    db.session.flush()
+
+    def person(email, full_name, title, *roles):
+        user = User(email=email, full_name=full_name, title=title, password_hash=password,
+                    municipality=town if email.endswith(DOMAIN) else None)
+        for role, unit in roles:
+            user.roles.append(RoleAssignment(role=role, municipality=None if role == "admin" else town,
+                                             unit=unit))
+        db.session.add(user)
+        return user
+
+    person("admin@stratflow.local", "Sistem Yöneticisi", "Yönetici", ("admin", None))
+    person(f"baskan@{DOMAIN}", "Levent Erdem", "Belediye Başkanı", ("mayor", None))
+    person(f"baskanyardimcisi1@{DOMAIN}", "Nermin Aksoy", "Başkan Yardımcısı",
+           ("deputy_mayor", None), ("board_member", None))
+    person(f"baskanyardimcisi2@{DOMAIN}", "Kemal Özdemir", "Başkan Yardımcısı",
+           ("deputy_mayor", None), ("board_member", None))
+    for name, code, manager in UNITS:
+        roles = [("unit_manager", units[code])]
+        if code == "sgm":
+            roles.append(("coordinator", None))
+        if code == "yaziisleri":
+            roles.append(("council_clerk", None))
+        person(f"{code}@{DOMAIN}", manager, f"{name} Müdürü", *roles)
+    person("danisman@aymett.example", "Selin Yalçın", "Stratejik Plan Danışmanı", ("consultant", None))
+    db.session.flush()
+    _advance(town)
+    return town
+
+
+def _advance(town: Municipality) -> None:
+    """Start the process and take it to the nominations, with one unit already done."""
+    coordinator = _user(f"sgm@{DOMAIN}")
+    mayor = _user(f"baskan@{DOMAIN}")
+    instance = instances.start_instance(town, coordinator)
+    deadline = (town.mazbata_date + timedelta(days=30)).isoformat()
+    _complete_open(instance, "circular_draft", coordinator, {
+        "nomination_deadline": deadline, "coordinating_unit": "Strateji Geliştirme Müdürlüğü",
+        "timetable": "Genelge: Nisan 2024 · Durum analizi: Mayıs–Haziran · Meclis: Eylül 2024"})
+    _complete_open(instance, "circular_approval", mayor, {"circular_decision": "approve"})
+    it = _user(f"bilgiislem@{DOMAIN}")
+    record = next(t for t in _open(instance) if t.unit and t.unit.code == "bilgiislem")
+    tasks.complete(record.id, it, {"members": [
+        {"full_name": "Deniz Acar", "title": "Bilgisayar Mühendisi", "email": f"deniz.acar@{DOMAIN}",
+         "phone": "0266 555 10 20"}]})
+
+
+def _user(email: str) -> User:
+    return db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
+
+
+def _open(instance):
+    from ..models import TaskRecord
+    return list(db.session.execute(db.select(TaskRecord).filter_by(
+        instance_id=instance.id, state="open")).scalars())
+
+
+def _complete_open(instance, bpmn_id, actor, data) -> None:
+    record = next(t for t in _open(instance) if t.bpmn_id == bpmn_id)
+    tasks.complete(record.id, actor, data)

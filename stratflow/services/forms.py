@@ -1,0 +1,188 @@
+"""JSON-Schema task forms: HTML field descriptors, parsing a submission, validation.
+
+Only properties the schema declares ever reach task data, so a form can never
+overwrite process variables it does not own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+
+EMPTY_SCHEMA = {"type": "object", "properties": {}}
+_checker = FormatChecker()
+
+
+@dataclass
+class Field:
+    name: str          # HTML name, also the key of its error
+    label: str
+    kind: str          # text, textarea, date, email, integer, number, checkbox, select
+    required: bool = False
+    value: object = None
+    error: str | None = None
+    options: list = field(default_factory=list)  # (value, label)
+    max_length: int | None = None
+    columns: list = field(default_factory=list)  # for kind == "table": column Fields
+    rows: list = field(default_factory=list)     # for kind == "table": list of list of Fields
+
+
+def label(schema: dict, key: str, locale: str) -> str:
+    if locale != "tr" and schema.get(f"x-title-{locale}"):
+        return schema[f"x-title-{locale}"]
+    return schema.get("title") or key
+
+
+def _options(schema: dict, locale: str) -> list:
+    if "enum" in schema:
+        return [(v, str(v)) for v in schema["enum"]]
+    return [(o["const"], label(o, str(o["const"]), locale)) for o in schema.get("oneOf", [])
+            if "const" in o]
+
+
+def _kind(schema: dict) -> str:
+    if _options(schema, "tr"):
+        return "select"
+    typ = schema.get("type")
+    if typ == "boolean":
+        return "checkbox"
+    if typ in ("integer", "number"):
+        return typ
+    if schema.get("format") in ("date", "email"):
+        return schema["format"]
+    return "textarea" if schema.get("x-widget") == "textarea" else "text"
+
+
+def fields(schema: dict, data: dict, errors: dict, locale: str) -> list[Field]:
+    """Descriptors for rendering `schema` filled with `data` and `errors`."""
+    required = set(schema.get("required", []))
+    out = []
+    for key, sub in schema.get("properties", {}).items():
+        if sub.get("type") == "array" and sub.get("items", {}).get("type") == "object":
+            out.append(_table(key, sub, data.get(key) or [], errors, locale))
+            continue
+        out.append(Field(name=key, label=label(sub, key, locale), kind=_kind(sub),
+                         required=key in required, value=data.get(key), error=errors.get(key),
+                         options=_options(sub, locale), max_length=sub.get("maxLength")))
+    return out
+
+
+def _table(key: str, schema: dict, rows: list, errors: dict, locale: str) -> Field:
+    item = schema["items"]
+    item_required = set(item.get("required", []))
+    count = max(len(rows) + 1, int(schema.get("x-rows", 3)))
+    count = min(count, int(schema.get("maxItems", 20)))
+    columns = [Field(name=c, label=label(s, c, locale), kind=_kind(s), required=c in item_required,
+                     options=_options(s, locale), max_length=s.get("maxLength"))
+               for c, s in item.get("properties", {}).items()]
+    table_rows = []
+    for i in range(count):
+        row = rows[i] if i < len(rows) and isinstance(rows[i], dict) else {}
+        table_rows.append([Field(name=f"{key}-{i}-{c.name}", label=c.label, kind=c.kind,
+                                 required=c.required, value=row.get(c.name), options=c.options,
+                                 error=errors.get(f"{key}-{i}-{c.name}"), max_length=c.max_length)
+                           for c in columns])
+    return Field(name=key, label=label(schema, key, locale), kind="table", columns=columns,
+                 rows=table_rows, error=errors.get(key))
+
+
+def parse(schema: dict, form) -> dict:
+    """Turn submitted HTML form fields (a MultiDict) into data shaped by the schema."""
+    data = {}
+    for key, sub in schema.get("properties", {}).items():
+        if sub.get("type") == "array" and sub.get("items", {}).get("type") == "object":
+            rows = _parse_rows(key, sub, form)
+            if rows:
+                data[key] = rows
+            continue
+        value = _coerce(sub, form.get(key))
+        if value is not None:
+            data[key] = value
+    return data
+
+
+def _parse_rows(key: str, schema: dict, form) -> list:
+    limit = int(schema.get("maxItems", 20))
+    props = schema["items"].get("properties", {})
+    rows = []
+    for i in range(limit):
+        row = {}
+        for col, sub in props.items():
+            value = _coerce(sub, form.get(f"{key}-{i}-{col}"))
+            if value is not None and value is not False:
+                row[col] = value
+        if row:
+            rows.append(row)
+    return rows
+
+
+def _coerce(schema: dict, raw):
+    typ = schema.get("type")
+    if typ == "boolean":
+        return raw is not None and raw not in ("", "0", "false", "off")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if raw == "":
+        return None
+    if typ in ("integer", "number"):
+        try:
+            number = float(raw.replace(",", "."))
+        except ValueError:
+            return raw  # validation reports the wrong type
+        return int(number) if typ == "integer" and number.is_integer() else number
+    return raw
+
+
+def unknown_keys(schema: dict, data: dict) -> list[str]:
+    return sorted(set(data) - set(schema.get("properties", {})))
+
+
+def validate(schema: dict, data: dict) -> dict[str, str]:
+    """Field name -> message in the current language; empty when the data is valid."""
+    errors: dict[str, str] = {}
+    if not isinstance(data, dict):
+        return {"__all__": _("Form verisi bir nesne olmalıdır.")}
+    for key in unknown_keys(schema, data):
+        errors[key] = _("Bu formda böyle bir alan yok.")
+    validator = Draft202012Validator(schema, format_checker=_checker)
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "required":
+            for missing in error.validator_value:
+                if isinstance(error.instance, dict) and missing not in error.instance:
+                    errors.setdefault("-".join(path + [missing]), _("Bu alan zorunludur."))
+            continue
+        errors.setdefault("-".join(path) or "__all__", _message(error))
+    return errors
+
+
+def _message(error) -> str:
+    v, val = error.validator, error.validator_value
+    if v == "format" and val == "date":
+        return _("Geçerli bir tarih girin.")
+    if v == "format" and val == "email":
+        return _("Geçerli bir e-posta adresi girin.")
+    if v == "minLength":
+        return _("En az %(n)d karakter girin.", n=val)
+    if v == "maxLength":
+        return _("En fazla %(n)d karakter girin.", n=val)
+    if v == "minItems":
+        return _("En az %(n)d kayıt girin.", n=val)
+    if v == "maxItems":
+        return _("En fazla %(n)d kayıt girilebilir.", n=val)
+    if v == "minimum":
+        return _("Değer en az %(n)s olmalıdır.", n=val)
+    if v == "maximum":
+        return _("Değer en fazla %(n)s olmalıdır.", n=val)
+    if v == "const" and val is True:
+        return _("Devam etmek için bu kutuyu işaretleyin.")
+    if v in ("enum", "oneOf", "const"):
+        return _("Listedeki seçeneklerden birini seçin.")
+    if v == "pattern":
+        return _("Biçim geçersiz.")
+    if v == "type":
+        return _("Geçersiz değer türü.")
+    return _("Geçersiz değer.")

@@ -1,0 +1,39 @@
+"""Read models for the instance page: current and completed steps, open tasks, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..extensions import db
+from ..models import AuditEvent, TaskRecord
+
+
+@dataclass
+class InstanceView:
+    open_tasks: list
+    completed_tasks: list
+    current_steps: list        # (bpmn_id, name, count)
+    open_by_unit: dict         # unit name or "" -> tasks
+    audit: list
+
+
+def instance_view(instance) -> InstanceView:
+    records = list(db.session.execute(
+        db.select(TaskRecord).where(TaskRecord.instance_id == instance.id)
+        .options(db.joinedload(TaskRecord.unit), db.joinedload(TaskRecord.completed_by))
+        .order_by(TaskRecord.created_at)).unique().scalars())
+    open_tasks = [t for t in records if t.state == "open"]
+    completed = sorted((t for t in records if t.state == "completed"), key=lambda t: t.completed_at)
+    steps: dict[str, list] = {}
+    for t in open_tasks:
+        steps.setdefault(t.bpmn_id, [t.name, 0])[1] += 1
+    by_unit: dict[str, list] = {}
+    for t in open_tasks:
+        by_unit.setdefault(t.unit.name if t.unit else "", []).append(t)
+    audit = list(db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.instance_id == instance.id)
+        .options(db.joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)).scalars())
+    return InstanceView(open_tasks=open_tasks, completed_tasks=completed,
+                        current_steps=[(k, v[0], v[1]) for k, v in steps.items()],
+                        open_by_unit=dict(sorted(by_unit.items())), audit=audit)

@@ -1,0 +1,98 @@
+"""Human tasks: their form, drafts and completion."""
+
+from __future__ import annotations
+
+import json
+
+from flask_babel import gettext as _
+
+from .. import engine
+from ..extensions import db
+from ..models import TaskRecord
+from ..models.base import utcnow
+from . import Conflict, NotFound, ServiceError, audit, forms
+from .instances import load, lock, persist
+
+
+def form_schema(record: TaskRecord) -> dict:
+    if not record.form:
+        return forms.EMPTY_SCHEMA
+    schema = record.instance.version.forms.get(record.form)
+    if schema is None:
+        raise ServiceError(_("Görev formu bulunamadı: %(name)s", name=record.form))
+    return schema
+
+
+def instructions(record: TaskRecord) -> str | None:
+    """The instructions of the task's BPMN element (read from the stored definition)."""
+    return _instructions_index(record.instance.version).get(record.bpmn_id)
+
+
+_instructions_cache: dict[int, dict] = {}
+
+
+def _instructions_index(version) -> dict:
+    cached = _instructions_cache.get(version.id)
+    if cached is None:
+        spec = json.loads(version.spec_json)
+        cached = {}
+        for tasks in [spec["spec"]["task_specs"]] + [s["task_specs"] for s in spec["subprocess_specs"].values()]:
+            for task_spec in tasks.values():
+                text = (task_spec.get("extensions") or {}).get("instructionsForEndUser")
+                if text and task_spec.get("bpmn_id"):
+                    cached[task_spec["bpmn_id"]] = text
+        _instructions_cache[version.id] = cached
+    return cached
+
+
+def save_draft(record: TaskRecord, actor, data: dict) -> None:
+    if record.state != "open":
+        raise Conflict(_("Bu görev artık açık değil."))
+    record.draft = data
+    audit.record("task.draft_saved", actor, municipality_id=record.municipality_id,
+                 instance_id=record.instance_id, task_id=record.id, step=record.bpmn_id)
+
+
+def complete(task_id: str, actor, data: dict) -> TaskRecord:
+    """Validate and complete a task in one locked transition.
+
+    Raises ServiceError(code="validation") with field errors for bad data and Conflict when
+    the task was completed or withdrawn meanwhile. Nothing changes in either case.
+    """
+    record = db.session.get(TaskRecord, task_id)
+    if record is None:
+        raise NotFound()
+    schema = form_schema(record)
+    errors = forms.validate(schema, data)
+    if errors:
+        raise ServiceError(_("Formda düzeltilmesi gereken alanlar var."), code="validation",
+                           field_errors=errors)
+    instance = lock(record.instance_id)
+    db.session.refresh(record)
+    if record.state != "open" or instance.status != "running":
+        raise Conflict(_("Bu görev başka biri tarafından tamamlanmış ya da süreç değişmiş."))
+    workflow = load(instance)
+    variable = _data_variable(workflow, record)
+    try:
+        workflow.complete(record.id, {variable: data} if variable else data)
+    except engine.TaskNotReady as exc:
+        raise Conflict(_("Bu görev artık beklemiyor; sayfayı yenileyin.")) from exc
+    except engine.EngineError as exc:
+        raise ServiceError(_("Süreç bu adımdan sonra devam edemedi: %(error)s", error=str(exc)),
+                           code="engine") from exc
+    record.state = "completed"
+    record.completed_at = utcnow()
+    record.completed_by_id = getattr(actor, "id", None)
+    record.draft = None
+    audit.record("task.completed", actor, municipality_id=record.municipality_id,
+                 instance_id=record.instance_id, task_id=record.id, step=record.bpmn_id,
+                 name=record.name, unit_id=record.unit_id)
+    persist(instance, workflow, actor, done_task_id=record.id)
+    return record
+
+
+def _data_variable(workflow: engine.Workflow, record: TaskRecord) -> str | None:
+    for human in workflow.ready_human_tasks():
+        if human.id == record.id:
+            return human.properties.get("formDataVariable")
+    return None

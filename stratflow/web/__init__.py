@@ -1,0 +1,28 @@
+"""Blueprints per area; views stay thin: parse input, call a service, commit, render."""
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def register_blueprints(app) -> None:
+    from . import admin, api, auth, inbox, instances, labels, municipalities
+
+    labels.init_app(app)
+
+    for module in (auth, inbox, instances, municipalities, admin, api):
+        app.register_blueprint(module.bp)
+
+    def page(code, message):
+        if request.path.startswith("/api/"):
+            from .api import problem
+            return problem(code, message)
+        return render_template("error.html", code=code, message=message), code
+
+    app.register_error_handler(404, lambda e: page(404, _("Aradığınız sayfa bulunamadı.")))
+    app.register_error_handler(403, lambda e: page(403, _("Bu işlem için yetkiniz yok.")))
+    app.register_error_handler(405, lambda e: page(405, _("Bu istek yöntemi desteklenmiyor.")))
+    app.register_error_handler(413, lambda e: page(413, _("Yüklenen dosya çok büyük.")))
+    app.register_error_handler(CSRFError, lambda e: page(
+        400, _("Form süresi doldu ya da güvenlik doğrulaması başarısız oldu. Sayfayı yenileyip tekrar deneyin.")))
+    app.register_error_handler(500, lambda e: page(500, _("Beklenmeyen bir hata oluştu; işlem kaydedilmedi.")))

@@ -1,0 +1,75 @@
+"""The task inbox and the task page (form, draft, submit)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..services import Conflict, NotFound, ServiceError, access, forms, tasks
+from .forms import ActionForm
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    show_closed = request.args.get("closed") == "1"
+    return render_template("inbox/index.html", tasks=access.inbox(current_user, show_closed),
+                           show_closed=show_closed)
+
+
+def _task_or_404(task_id):
+    try:
+        return access.task_for(current_user, task_id)
+    except NotFound:
+        abort(404)
+
+
+def _render(record, data, errors, status=200):
+    locale = str(get_locale())
+    schema = tasks.form_schema(record)
+    return render_template(
+        "inbox/task.html", task=record, instructions=tasks.instructions(record),
+        fields=forms.fields(schema, data, errors, locale), errors=errors,
+        form_title=forms.label(schema, "", locale), action_form=ActionForm(),
+        can_act=record.state == "open" and access.can_act(current_user, record)), status
+
+
+@bp.route("/tasks/<task_id>", methods=["GET"])
+@login_required
+def task(task_id):
+    record = _task_or_404(task_id)
+    return _render(record, record.draft or {}, {})
+
+
+@bp.route("/tasks/<task_id>", methods=["POST"])
+@login_required
+def submit(task_id):
+    record = _task_or_404(task_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if record.state != "open" or not access.can_act(current_user, record):
+        flash(_("Bu görev artık açık değil ya da size atanmamış."), "error")
+        return _render(record, record.draft or {}, {}, 409)
+    data = forms.parse(tasks.form_schema(record), request.form)
+    try:
+        if request.form.get("action") == "draft":
+            tasks.save_draft(record, current_user, data)
+            db.session.commit()
+            flash(_("Taslak kaydedildi."), "success")
+            return redirect(url_for("inbox.task", task_id=record.id))
+        tasks.complete(record.id, current_user, data)
+        db.session.commit()
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _render(db.session.get(type(record), task_id), data, {}, 409)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        record = db.session.get(type(record), task_id)
+        return _render(record, data, exc.field_errors, 422 if exc.code == "validation" else 400)
+    flash(_("“%(name)s” tamamlandı.", name=record.name), "success")
+    return redirect(url_for("inbox.index"))

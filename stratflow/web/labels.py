@@ -1,0 +1,41 @@
+"""Display labels and filters handed to templates (templates decide nothing themselves)."""
+
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+ROLE_LABELS = {
+    "admin": _l("Sistem yöneticisi"), "mayor": _l("Belediye Başkanı"),
+    "deputy_mayor": _l("Başkan Yardımcısı"), "coordinator": _l("Strateji Geliştirme Birimi"),
+    "unit_manager": _l("Birim müdürü"), "team_member": _l("Ekip üyesi"),
+    "board_member": _l("Kurul üyesi"), "council_clerk": _l("Yazı İşleri"),
+    "consultant": _l("Danışman"),
+}
+TASK_STATES = {"open": _l("Açık"), "completed": _l("Tamamlandı"), "cancelled": _l("İptal edildi")}
+INSTANCE_STATUSES = {"running": _l("Yürütülüyor"), "completed": _l("Tamamlandı"),
+                     "suspended": _l("Askıda"), "terminated": _l("Sonlandırıldı"), "error": _l("Hata")}
+ACTIONS = {
+    "instance.started": _l("Süreç başlatıldı"), "instance.completed": _l("Süreç tamamlandı"),
+    "task.created": _l("Görev oluştu"), "task.completed": _l("Görev tamamlandı"),
+    "task.cancelled": _l("Görev iptal edildi"), "task.draft_saved": _l("Taslak kaydedildi"),
+    "timer.fired": _l("Beklenen tarih geldi"), "definition.imported": _l("Süreç tanımı yüklendi"),
+}
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def helpers():
+        from ..services import access
+        show_municipalities = bool(
+            current_user.is_authenticated and (current_user.is_admin
+                                               or current_user.municipality_ids(*access.MANAGERS)))
+        return {
+            "role_label": lambda r: ROLE_LABELS.get(r, r or "—"),
+            "state_label": lambda s: TASK_STATES.get(s, s),
+            "status_label": lambda s: INSTANCE_STATUSES.get(s, s),
+            "action_label": lambda a: ACTIONS.get(a, a),
+            "nav": {"municipalities": show_municipalities},
+        }
+
+    app.jinja_env.filters["date"] = lambda d: format_date(d, "d MMMM y") if d else ""
+    app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "d MMMM y HH:mm") if d else ""

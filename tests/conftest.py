@@ -1,0 +1,147 @@
+"""Test fixtures: a real database (SQLite file, or PostgreSQL when STRATFLOW_TEST_DATABASE_URL
+is set), migrated with Alembic once per session and emptied after every test."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from stratflow import create_app
+from stratflow.config import normalise_db_url
+from stratflow.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL_ENV = "STRATFLOW_TEST_DATABASE_URL"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get(PG_URL_ENV)
+    if url:
+        url = normalise_db_url(url)
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs as in a real server: its own app context, session and transaction.
+
+    The test's own session (when the test holds an app context) is committed first, so it
+    holds no database lock while the request runs and sees fresh rows afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": "localhost",
+        "LOGIN_MAX_FAILURES": 5,
+    })
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def definition(ctx):
+    """The shipped definitions imported; returns the strategic-plan version."""
+    from stratflow.services import definitions
+    versions = definitions.import_directory(ROOT / "workflows", ctx.config["MAX_BPMN_BYTES"])
+    db.session.commit()
+    return next(v for v in versions if v.definition.key == "strategic_plan")
+
+
+@pytest.fixture
+def demo(ctx, definition):
+    """Demo municipality, people and a started process (at the nominations)."""
+    from stratflow.services import demo as demo_data
+    town = demo_data.load()
+    db.session.commit()
+    return town
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Browser:
+    """A test client that signs in through the real login form and posts with CSRF tokens."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str) -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
+            re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email: str, password: str = "Demo.2024"):
+        token = self.csrf("/login")
+        return self.client.post("/login", data={"email": email, "password": password,
+                                                "csrf_token": token})
+
+    def post(self, path: str, data: dict | None = None, form_page: str | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf(form_page or path))
+        return self.client.post(path, data=data, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+def signed_in(client, email: str) -> Browser:
+    b = Browser(client)
+    response = b.login(email)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return b
