@@ -1,6 +1,6 @@
 """Turkish-first UI: locale per user (or session), Turkish casing and collation."""
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -26,11 +26,13 @@ def tr_sort_key(text: str):
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "tr"  # jobs and commands: messages are rendered per recipient elsewhere
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.locale
     if session.get("locale") in ("tr", "en"):
         return session["locale"]
-    return request.accept_languages.best_match(["tr", "en"], default="tr") if request else "tr"
+    return request.accept_languages.best_match(["tr", "en"], default="tr")
 
 
 def init_app(app) -> None:

@@ -21,17 +21,33 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL_ENV = "STRATFLOW_TEST_DATABASE_URL"
 
 
-def _database_url(tmp_path_factory) -> str:
+def _database(tmp_path_factory) -> dict:
+    """Config for the test database. PostgreSQL runs get a schema of their own in the given
+    database, so parallel runs (several developers, CI) never see each other's tables."""
     url = os.environ.get(PG_URL_ENV)
-    if url:
-        url = normalise_db_url(url)
-        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    if not url:
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
+    url = normalise_db_url(url)
+    schema = f"stratflow_test_{os.getpid()}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    return {"SQLALCHEMY_DATABASE_URI": url, "TEST_PG_SCHEMA": schema,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True,
+                                          "connect_args": {"options": f"-csearch_path={schema}"}}}
+
+
+def _drop_schema(app) -> None:
+    schema = app.config.get("TEST_PG_SCHEMA")
+    if schema:
+        with app.app_context():
+            db.engine.dispose()
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         engine.dispose()
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
 class IsolatedClient(FlaskClient):
@@ -49,19 +65,19 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    url = _database_url(tmp_path_factory)
     app = create_app({
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
         "LOGIN_MAX_FAILURES": 5,
+        **_database(tmp_path_factory),
     })
     app.test_client_class = IsolatedClient
     with app.app_context():
         from flask_migrate import upgrade
         upgrade()
-    return app
+    yield app
+    _drop_schema(app)
 
 
 @pytest.fixture(autouse=True)
