@@ -1,0 +1,135 @@
+"""Sign-in, throttling, CSRF, headers and scoping of every object to the user's roles."""
+
+from datetime import date
+
+from stratflow.extensions import db
+from stratflow.models import LoginAttempt, Municipality, ProcessInstance, RoleAssignment, SpendingUnit, TaskRecord, User
+from stratflow.services import instances
+from stratflow.services.accounts import hash_password
+
+from .conftest import Browser, signed_in
+
+
+def _other_municipality():
+    """A second municipality with its own coordinator and a running process."""
+    town = Municipality(name="Denizköy Belediyesi", province="İzmir", type="ilce", population=60000,
+                        election_date=date(2024, 3, 31), mazbata_date=date(2024, 4, 4))
+    unit = SpendingUnit(municipality=town, name="Fen İşleri Müdürlüğü", code="fen2")
+    db.session.add_all([town, unit])
+    user = User(email="sgm@denizkoy.bel.tr", full_name="Deniz Koordinatör", password_hash=hash_password("Demo.2024"),
+                municipality=town)
+    user.roles.append(RoleAssignment(role="coordinator", municipality=town))
+    db.session.add(user)
+    db.session.flush()
+    instance = instances.start_instance(town, user)
+    db.session.commit()
+    return town, instance
+
+
+def test_wrong_password_is_refused_and_counted(demo, client):
+    b = Browser(client)
+    r = b.login("fen@camlitepe.bel.tr", "wrong")
+    assert r.status_code == 401
+    assert "E-posta adresi veya parola hatalı." in r.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(LoginAttempt.id))).scalar() == 1
+
+
+def test_login_throttled_after_repeated_failures_even_with_right_password(demo, client):
+    b = Browser(client)
+    for _ in range(5):
+        assert b.login("fen@camlitepe.bel.tr", "wrong").status_code == 401
+    r = b.login("fen@camlitepe.bel.tr", "Demo.2024")
+    assert r.status_code == 401
+    assert "Çok fazla hatalı giriş denemesi" in r.get_data(as_text=True)
+    # Another account is not affected.
+    assert Browser(client.application.test_client()).login("imar@camlitepe.bel.tr").status_code == 302
+
+
+def test_unknown_email_and_empty_form(demo, client):
+    b = Browser(client)
+    assert b.login("nobody@example.com", "x").status_code == 401
+    r = b.post("/login", {"email": "", "password": ""})
+    assert r.status_code == 400
+    assert "E-posta adresinizi girin." in r.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused(demo, client):
+    b = signed_in(client, "fen@camlitepe.bel.tr")
+    task = db.session.execute(db.select(TaskRecord).filter_by(state="open", bpmn_id="team_nomination")
+                              .where(TaskRecord.unit.has(code="fen"))).scalar_one()
+    r = client.post(f"/tasks/{task.id}", data={"action": "submit", "no_nominee": "1",
+                                               "no_nominee_reason": "Personel yok."})
+    assert r.status_code == 400
+    assert "güvenlik doğrulaması" in r.get_data(as_text=True)
+    assert db.session.get(TaskRecord, task.id).state == "open"
+    assert b.get("/").status_code == 200
+
+
+def test_pages_need_sign_in(demo, client):
+    assert client.get("/").status_code == 302
+    assert client.get("/instances").headers["Location"].startswith("/login")
+
+
+def test_security_headers_and_cookie_flags(demo, client):
+    r = Browser(client).login("fen@camlitepe.bel.tr")
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_foreign_municipality_objects_are_404(demo, client):
+    _town, foreign = _other_municipality()
+    foreign_task = db.session.execute(db.select(TaskRecord).filter_by(instance_id=foreign.id)).scalars().first()
+    b = signed_in(client, "sgm@camlitepe.bel.tr")
+    assert b.get(f"/instances/{foreign.id}").status_code == 404
+    assert b.get(f"/tasks/{foreign_task.id}").status_code == 404
+    page = b.get("/instances").get_data(as_text=True)
+    assert "Denizköy" not in page
+    # And the other way round.
+    other = signed_in(client.application.test_client(), "sgm@denizkoy.bel.tr")
+    own = db.session.execute(db.select(ProcessInstance).filter_by(municipality_id=demo.id)).scalar_one()
+    assert other.get(f"/instances/{own.id}").status_code == 404
+
+
+def test_unit_manager_cannot_open_instance_page(demo, client):
+    instance = db.session.execute(db.select(ProcessInstance)).scalar_one()
+    b = signed_in(client, "fen@camlitepe.bel.tr")
+    assert b.get(f"/instances/{instance.id}").status_code == 404
+
+
+def test_consultant_sees_instance_but_cannot_complete(demo, client):
+    instance = db.session.execute(db.select(ProcessInstance)).scalar_one()
+    task = db.session.execute(
+        db.select(TaskRecord).filter_by(state="open", bpmn_id="team_nomination")).scalars().first()
+    b = signed_in(client, "danisman@aymett.example")
+    assert b.get(f"/instances/{instance.id}").status_code == 200
+    page = b.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'value="submit"' not in page  # read-only
+    r = b.post(f"/tasks/{task.id}", {"action": "submit", "no_nominee": "1", "no_nominee_reason": "Yok, yok."})
+    assert r.status_code == 409
+    assert db.session.get(TaskRecord, task.id).state == "open"
+    assert b.get("/").get_data(as_text=True).count("data-task=") == 0
+
+
+def test_coordinator_cannot_start_a_second_process(demo, client):
+    b = signed_in(client, "sgm@camlitepe.bel.tr")
+    r = b.post(f"/municipalities/{demo.id}/start", form_page="/instances", follow_redirects=True)
+    assert "zaten yürütülüyor" in r.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(ProcessInstance.id))).scalar() == 1
+
+
+def test_unit_manager_cannot_start_a_process(demo, client):
+    b = signed_in(client, "fen@camlitepe.bel.tr")
+    assert b.post(f"/municipalities/{demo.id}/start", form_page="/instances").status_code == 404
+
+
+def test_language_choice_is_kept_per_user(demo, client):
+    b = signed_in(client, "fen@camlitepe.bel.tr")
+    assert '<html lang="tr">' in b.get("/").get_data(as_text=True)
+    b.post("/language", {"locale": "en"}, form_page="/")
+    assert '<html lang="en">' in b.get("/").get_data(as_text=True)
+    assert db.session.execute(db.select(User.locale).filter_by(email="fen@camlitepe.bel.tr")).scalar() == "en"
+    assert b.post("/language", {"locale": "xx"}, form_page="/").status_code == 302
+    assert db.session.execute(db.select(User.locale).filter_by(email="fen@camlitepe.bel.tr")).scalar() == "en"
