@@ -111,10 +111,16 @@ def tick(now_text: str | None) -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Development server with the scheduler running inside it."""
+    import logging
+
+    from werkzeug.serving import run_simple
+
     from .jobs.scheduler import start_embedded
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = current_app._get_current_object()
     start_embedded(app)
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    click.echo(f"stratflow on http://{host}:{port}/ — scheduler running in this process")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 def _ensure_sqlite_folder() -> None:

@@ -11,9 +11,11 @@ import fcntl
 import logging
 import os
 import threading
+import zlib
 from datetime import datetime
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from ..models.base import utcnow
 
@@ -46,8 +48,9 @@ def run_due_jobs(app, now: datetime | None = None) -> dict:
 class SchedulerLock:
     """Held for the life of the scheduler process."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, engine_options: dict | None = None):
         self.url = database_url
+        self.connect_args = (engine_options or {}).get("connect_args", {})
         self._conn = None
         self._file = None
 
@@ -61,10 +64,13 @@ class SchedulerLock:
             except BlockingIOError:
                 return False
             return True
-        engine = create_engine(self.url, poolclass=None)
+        engine = create_engine(self.url, connect_args=self.connect_args, poolclass=NullPool)
         self._conn = engine.connect()
+        # One lock per database and schema: the key mixes in both.
+        key_source = self._conn.execute(text("SELECT current_database() || '.' || current_schema()")).scalar()
+        key = ADVISORY_KEY ^ zlib.crc32(key_source.encode())
         fn = "pg_advisory_lock" if blocking else "pg_try_advisory_lock"
-        got = self._conn.execute(text(f"SELECT {fn}(:k)"), {"k": ADVISORY_KEY}).scalar()
+        got = self._conn.execute(text(f"SELECT {fn}(:k)"), {"k": key}).scalar()
         self._conn.commit()
         return got is not False
 
@@ -73,14 +79,15 @@ class SchedulerLock:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
         if self._conn is not None:
-            self._conn.close()
+            self._conn.close()  # NullPool: the session, and with it the advisory lock, ends here
+            self._conn = None
 
 
 def run_forever(app, blocking_lock: bool = True) -> None:
     """The body of `flask stratflow scheduler` (and of the dev server's embedded thread)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    lock = SchedulerLock(app.config["SQLALCHEMY_DATABASE_URI"])
+    lock = SchedulerLock(app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     log.info("scheduler %s waiting for the scheduler lock", os.getpid())
     lock.acquire(blocking=blocking_lock)
     log.info("scheduler %s holds the lock", os.getpid())

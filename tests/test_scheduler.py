@@ -1,0 +1,46 @@
+"""The scheduler: one process at a time, and jobs that ask the database what is due."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from stratflow.jobs.scheduler import SchedulerLock, run_due_jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_second_scheduler_lock_waits_for_the_first(app):
+    url, options = app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    first, second = SchedulerLock(url, options), SchedulerLock(url, options)
+    assert first.acquire(blocking=False)
+    try:
+        assert not second.acquire(blocking=False)
+    finally:
+        first.release()
+    assert second.acquire(blocking=False)
+    second.release()
+
+
+def test_second_scheduler_process_blocks_until_first_exits(app, tmp_path):
+    """Two real processes: the second only gets the lock once the first has gone."""
+    url, options = app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    script = (
+        f"import sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from stratflow.jobs.scheduler import SchedulerLock\n"
+        f"lock = SchedulerLock({url!r}, {options!r}); lock.acquire(blocking=True)\n"
+        "print('got', flush=True); time.sleep(float(sys.argv[1])); lock.release()\n"
+    )
+    first = subprocess.Popen([sys.executable, "-c", script, "2"], stdout=subprocess.PIPE, text=True)
+    assert first.stdout.readline().strip() == "got"
+    started = time.monotonic()
+    second = subprocess.Popen([sys.executable, "-c", script, "0"], stdout=subprocess.PIPE, text=True)
+    assert second.stdout.readline().strip() == "got"
+    waited = time.monotonic() - started
+    first.wait(10)
+    second.wait(10)
+    assert waited > 1.0, f"the second scheduler did not wait ({waited:.2f}s)"
+
+
+def test_nothing_due_on_an_empty_database(app):
+    assert run_due_jobs(app) == {"timers_fired": 0, "timers_failed": 0}
