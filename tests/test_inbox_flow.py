@@ -111,3 +111,10 @@ def test_whole_process_through_pages(demo, client):
     assert db.session.get(ProcessInstance, instance.id).status == "completed"
     page = coordinator.get(f"/instances/{instance.id}").get_data(as_text=True)
     assert "Tamamlandı" in page and "Hazırlık programını onayla" in page
+
+
+def test_nomination_form_explains_what_is_missing(demo, client):
+    b = signed_in(client, "zabita@camlitepe.bel.tr")
+    task = next(t for t in _open("team_nomination") if t.unit.code == "zabita")
+    page = b.post(f"/tasks/{task.id}", {"action": "submit"}).get_data(as_text=True)
+    assert "En az bir kişi bildirin" in page

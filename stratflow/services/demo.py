@@ -31,11 +31,19 @@ def is_empty() -> bool:
     return db.session.execute(db.select(Municipality.id).limit(1)).first() is None
 
 
-def load() -> Municipality:
+def demo_election_date(today: date) -> date:
+    """A Sunday three to four weeks back: the demo always shows a cycle under way, with its
+    dates ahead (a fictional early election; the election date is always an input)."""
+    back = today - timedelta(days=21)
+    return back - timedelta(days=(back.weekday() + 1) % 7)
+
+
+def load(today: date | None = None) -> Municipality:
     password = hash_password(DEMO_PASSWORD)  # one hash for all demo accounts: loading stays fast
+    election = demo_election_date(today or date.today())
     town = Municipality(name="Çamlıtepe Belediyesi", province="Balıkesir", type="ilce",
-                        population=90412, election_date=date(2024, 3, 31),
-                        mazbata_date=date(2024, 4, 5), council_weekday="tuesday")
+                        population=90412, election_date=election,
+                        mazbata_date=election + timedelta(days=5), council_weekday="tuesday")
     db.session.add(town)
     units = {}
     for name, code, _manager in UNITS:

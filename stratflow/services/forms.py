@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -153,10 +154,21 @@ def validate(schema: dict, data: dict) -> dict[str, str]:
         if error.validator == "required":
             for missing in error.validator_value:
                 if isinstance(error.instance, dict) and missing not in error.instance:
-                    errors.setdefault("-".join(path + [missing]), _("Bu alan zorunludur."))
+                    errors.setdefault("-".join(path + [missing]), _required_message(schema, path, missing))
             continue
         errors.setdefault("-".join(path) or "__all__", _message(error))
     return errors
+
+
+def _required_message(schema: dict, path: list, key: str) -> str:
+    """The schema may word it better ("x-required-message", "x-required-message-en")."""
+    node = schema
+    for part in path:
+        node = node.get("items", {}) if part.isdigit() else node.get("properties", {}).get(part, {})
+    prop = node.get("properties", {}).get(key, {})
+    locale = str(get_locale() or "tr")
+    return (prop.get(f"x-required-message-{locale}") if locale != "tr" else None) \
+        or prop.get("x-required-message") or _("Bu alan zorunludur.")
 
 
 def _message(error) -> str:

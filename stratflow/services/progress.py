@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..extensions import db
-from ..models import AuditEvent, TaskRecord
+from ..i18n import tr_sort_key
+from ..models import AuditEvent, RoleAssignment, TaskRecord, User
 
 
 @dataclass
@@ -15,6 +16,7 @@ class InstanceView:
     current_steps: list        # (bpmn_id, name, count)
     open_by_unit: dict         # unit name or "" -> tasks
     audit: list
+    holders: dict              # task id -> names of the people who can act on it
 
 
 def instance_view(instance) -> InstanceView:
@@ -30,10 +32,26 @@ def instance_view(instance) -> InstanceView:
     by_unit: dict[str, list] = {}
     for t in open_tasks:
         by_unit.setdefault(t.unit.name if t.unit else "", []).append(t)
+    holders = _holders(instance.municipality_id, open_tasks)
     audit = list(db.session.execute(
         db.select(AuditEvent).where(AuditEvent.instance_id == instance.id)
         .options(db.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(500)).scalars())
     return InstanceView(open_tasks=open_tasks, completed_tasks=completed,
                         current_steps=[(k, v[0], v[1]) for k, v in steps.items()],
-                        open_by_unit=dict(sorted(by_unit.items())), audit=audit)
+                        open_by_unit=dict(sorted(by_unit.items(), key=lambda kv: tr_sort_key(kv[0]))),
+                        audit=audit, holders=holders)
+
+
+def _holders(municipality_id: int, open_tasks: list) -> dict:
+    """Who holds each open task: its assignee, else everyone with the task's role (and unit)."""
+    rows = db.session.execute(
+        db.select(RoleAssignment.role, RoleAssignment.unit_id, User.full_name)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.municipality_id == municipality_id, User.active.is_(True))).all()
+    names: dict[tuple, list] = {}
+    for role, unit_id, name in rows:
+        names.setdefault((role, unit_id), []).append(name)
+        names.setdefault((role, None), []).append(name)
+    return {t.id: ([t.assignee.full_name] if t.assignee else sorted(set(names.get((t.role, t.unit_id), []))))
+            for t in open_tasks}
