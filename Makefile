@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup venv dev-venv translations lint test-sqlite test-postgres browser benchmark clean
+.PHONY: run test setup venv dev-venv translations messages lint test-sqlite test-postgres browser benchmark clean
 
 run: venv translations setup  ## install, migrate, load demo data, serve with the scheduler
 	$(FLASK) stratflow serve --host 127.0.0.1 --port 5000
@@ -29,6 +29,10 @@ dev-venv: $(VENV)/.requirements-dev
 
 translations: venv
 	$(BIN)/pybabel compile -d stratflow/translations
+
+messages: dev-venv  ## refresh the English catalog after changing UI strings
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/stratflow-messages.pot stratflow templates
+	$(BIN)/pybabel update -i /tmp/stratflow-messages.pot -d stratflow/translations -l en --no-fuzzy-matching
 
 setup: venv translations
 	$(FLASK) stratflow setup
