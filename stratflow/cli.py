@@ -10,11 +10,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .calendar.cli import calendar_command
 from .extensions import db
 
 group = AppGroup("stratflow", help="stratflow administration commands.")
 definitions = AppGroup("definitions", help="BPMN process definitions.")
 group.add_command(definitions)
+group.add_command(calendar_command)
 
 
 def init_app(app) -> None:
@@ -54,32 +56,55 @@ def demo_command() -> None:
     click.echo("Demo data loaded.")
 
 
+_lang_option = click.option("--lang", type=click.Choice(["tr", "en"]), default="tr", show_default=True,
+                            help="Language of the report.")
+
+
 @definitions.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_lang_option
 @with_appcontext
-def definitions_check(file: Path) -> None:
-    """Print a validation report for FILE; exit 1 when it has errors."""
+def definitions_check(file: Path, lang: str) -> None:
+    """Print a validation report for FILE (forms: the *.json beside it); exit 1 when it has errors."""
+    from flask_babel import force_locale
+
     from .services import definitions as defs
-    report = defs.check(file.read_bytes(), file.name, defs.read_forms(file.parent),
-                        current_app.config["MAX_BPMN_BYTES"])
-    click.echo(report.as_text())
+    with force_locale(lang):
+        report = defs.check(file.read_bytes(), file.name, defs.read_forms(file.parent),
+                            current_app.config["MAX_BPMN_BYTES"], warn_unused_forms=False)
+        click.echo(report.as_text())
     sys.exit(0 if report.ok else 1)
 
 
 @definitions.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_lang_option
 @with_appcontext
-def definitions_import(file: Path) -> None:
-    """Import FILE (with the JSON forms beside it) as a new definition version."""
+def definitions_import(file: Path, lang: str) -> None:
+    """Import FILE (with the JSON forms beside it) as a new definition version; exit 1 when rejected."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
     from .services import definitions as defs
-    try:
-        version = defs.import_definition(file.read_bytes(), file.name, defs.read_forms(file.parent),
-                                         current_app.config["MAX_BPMN_BYTES"])
-    except defs.DefinitionRejected as exc:
-        click.echo(exc.report.as_text(), err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(f"{version.definition.key} version {version.version} ({version.content_hash[:12]})")
+    with force_locale(lang):
+        try:
+            result = defs.import_upload(file.read_bytes(), file.name, defs.read_forms(file.parent),
+                                        current_app.config["MAX_BPMN_BYTES"], source="cli",
+                                        warn_unused_forms=False)
+        except defs.DefinitionRejected as exc:
+            db.session.rollback()
+            click.echo(exc.report.as_text(), err=True)
+            sys.exit(1)
+        db.session.commit()
+        version = result.version
+        for finding in result.report.warnings:
+            click.echo(finding.as_text())
+        if result.created:
+            click.echo(_("%(key)s: %(version)d. sürüm yüklendi (%(hash)s).", key=version.definition.key,
+                         version=version.version, hash=version.content_hash[:12]))
+        else:
+            click.echo(_("%(key)s: değişiklik yok, güncel sürüm %(version)d (%(hash)s).",
+                         key=version.definition.key, version=version.version, hash=version.content_hash[:12]))
 
 
 @group.command("scheduler")

@@ -70,6 +70,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
         "LOGIN_MAX_FAILURES": 5,
+        "PASSWORD_HASH_FAST": True,
         **_database(tmp_path_factory),
     })
     app.test_client_class = IsolatedClient
@@ -86,12 +87,9 @@ def _clean_database(app):
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f'DELETE FROM "{table}"'))
+        with db.engine.begin() as conn:  # DELETE: far cheaper than TRUNCATE on tiny tables
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
 
 
 @pytest.fixture

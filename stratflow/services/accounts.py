@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -15,13 +16,27 @@ from ..models import ApiToken, LoginAttempt, User
 from ..models.base import utcnow
 from . import NotFound, ServiceError, audit
 
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_STRONG = PasswordHasher()
+# Test suites set PASSWORD_HASH_FAST: same algorithm, minimal cost (never in production).
+_FAST = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    return _FAST if has_app_context() and current_app.config.get("PASSWORD_HASH_FAST") else _STRONG
+
+
+_dummies: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    hasher = _hasher()
+    if id(hasher) not in _dummies:
+        _dummies[id(hasher)] = hasher.hash("not-a-real-password")
+    return _dummies[id(hasher)]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def authenticate(email: str, password: str, remote_addr: str | None,
@@ -36,20 +51,23 @@ def authenticate(email: str, password: str, remote_addr: str | None,
         raise ServiceError(_("Çok fazla hatalı giriş denemesi. Lütfen %(m)d dakika sonra tekrar deneyin.",
                              m=max(1, window_seconds // 60)), code="throttled")
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
-    if user is None or not user.password_hash or not _verify(user.password_hash, password or ""):
+    if user is None or not user.password_hash:
+        _verify(_dummy_hash(), password or "")  # as slow as a real check: timing reveals no accounts
+        user = None
+    if user is None or not _verify(user.password_hash, password or ""):
         db.session.add(LoginAttempt(email=email, remote_addr=remote_addr))
         raise ServiceError(_("E-posta adresi veya parola hatalı."), code="bad_credentials")
     if not user.active:
         raise ServiceError(_("Bu hesap devre dışı."), code="inactive")
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.email == email))
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
 def _verify(stored: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored, password)
+        return _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
