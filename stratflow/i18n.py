@@ -1,6 +1,6 @@
 """Turkish-first UI: locale per user (or session), Turkish casing and collation."""
 
-from flask import has_request_context, request, session
+from flask import g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -28,6 +28,9 @@ def tr_sort_key(text: str):
 def select_locale() -> str:
     if not has_request_context():
         return "tr"  # jobs and commands: messages are rendered per recipient elsewhere
+    api_user = g.get("api_user")  # set by the API's bearer-token check
+    if api_user is not None:
+        return api_user.locale
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.locale
     if session.get("locale") in ("tr", "en"):

@@ -133,3 +133,9 @@ def test_language_choice_is_kept_per_user(demo, client):
     assert db.session.execute(db.select(User.locale).filter_by(email="fen@camlitepe.bel.tr")).scalar() == "en"
     assert b.post("/language", {"locale": "xx"}, form_page="/").status_code == 302
     assert db.session.execute(db.select(User.locale).filter_by(email="fen@camlitepe.bel.tr")).scalar() == "en"
+
+
+def test_out_of_range_ids_are_404_not_500(demo, client):
+    b = signed_in(client, "sgm@camlitepe.bel.tr")
+    assert b.get("/instances/100000000000000000000").status_code == 404
+    assert b.get("/tasks/" + "x" * 500).status_code == 404

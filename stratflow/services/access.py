@@ -60,7 +60,7 @@ def can_manage(user, municipality_id: int) -> bool:
 
 def task_for(user, task_id: str) -> TaskRecord:
     """A task the user may act on or, as an instance viewer, look at; else NotFound."""
-    record = db.session.get(TaskRecord, task_id)
+    record = db.session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
     if record is None:
         raise NotFound()
     if can_act(user, record) or can_view_instance(user, record.instance):
@@ -68,15 +68,21 @@ def task_for(user, task_id: str) -> TaskRecord:
     raise NotFound()
 
 
+def _valid_id(value) -> bool:
+    """Ids come from URLs: anything outside a database integer is simply not found."""
+    return isinstance(value, int) and 0 < value < 2**31
+
+
 def instance_for(user, instance_id: int) -> ProcessInstance:
-    instance = db.session.get(ProcessInstance, instance_id)
+    instance = db.session.get(ProcessInstance, instance_id) if _valid_id(instance_id) else None
     if instance is None or not can_view_instance(user, instance):
         raise NotFound()
     return instance
 
 
 def visible_instances(user) -> list[ProcessInstance]:
-    query = db.select(ProcessInstance).order_by(ProcessInstance.started_at.desc())
+    query = (db.select(ProcessInstance).options(db.defer(ProcessInstance.state))
+             .order_by(ProcessInstance.started_at.desc()))
     if not user.is_admin:
         query = query.where(ProcessInstance.municipality_id.in_(user.municipality_ids(*INSTANCE_VIEWERS)))
     return list(db.session.execute(query).scalars())
@@ -90,7 +96,7 @@ def managed_municipalities(user) -> list[Municipality]:
 
 
 def municipality_for(user, municipality_id: int, manage: bool = False) -> Municipality:
-    municipality = db.session.get(Municipality, municipality_id)
+    municipality = db.session.get(Municipality, municipality_id) if _valid_id(municipality_id) else None
     allowed = can_manage if manage else (
         lambda u, mid: u.is_admin or mid in u.municipality_ids(*INSTANCE_VIEWERS))
     if municipality is None or not allowed(user, municipality_id):

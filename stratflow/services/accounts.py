@@ -100,7 +100,10 @@ def user_for_token(secret: str) -> User | None:
         db.select(ApiToken).filter_by(token_hash=_digest(secret))).scalar_one_or_none()
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    # Written at most every few minutes: a row lock per request would serialise a client's calls.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
     return token.user
 
 

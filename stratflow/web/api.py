@@ -1,31 +1,209 @@
-"""JSON API under /api/v1 with per-user bearer tokens. Documented in static/openapi.yaml."""
+"""JSON API under /api/v1 with per-user bearer tokens. Documented in static/openapi.yaml.
 
+Every authenticated request is one transaction: the view's writes (and the token's
+`last_used_at`) are committed when the response is a success and rolled back otherwise.
+Services raise ServiceError / NotFound / Conflict; `token_required` turns them into the
+documented error shape `{"error": {"status", "code", "message", "fields"?}}`.
+"""
+
+from __future__ import annotations
+
+import json
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, make_response, request, send_from_directory, url_for
+from flask_babel import get_locale, refresh
+from flask_babel import gettext as _
 
-from ..extensions import csrf
-from ..services import accounts
+from ..extensions import csrf, db
+from ..services import Conflict, NotFound, ServiceError, access, accounts, forms, instances, progress, tasks
+from . import api_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
+_DEFAULT_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                  405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+                  500: "server_error"}
+_SERVICE_STATUS = {"not_found": 404, "conflict": 409, "throttled": 429}
+_INBOX_STATES = ("open", "all")
+_MAX_ID = 2**31 - 1
+START_SCHEMA = {"type": "object", "required": ["municipality_id"],
+                "properties": {"municipality_id": {"type": "integer", "minimum": 1, "maximum": _MAX_ID}}}
 
-def problem(status: int, message: str, **extra):
-    body = {"error": {"status": status, "message": message, **extra}}
+
+class BadRequest(ServiceError):
+    """The request itself is malformed (not JSON, not an object, bad query parameter)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="bad_request")
+
+
+def problem(status: int, message: str, code: str | None = None, **extra):
+    body = {"error": {"status": status, "code": code or _DEFAULT_CODES.get(status, "error"),
+                      "message": message, **extra}}
     return jsonify(body), status
 
 
+def _service_problem(exc: ServiceError):
+    if isinstance(exc, BadRequest):
+        return problem(400, exc.message, exc.code)
+    status = _SERVICE_STATUS.get(exc.code, 422)
+    message = exc.message
+    if exc.code == "not_found" and message == NotFound().message:  # the untranslated default
+        message = _("Aradığınız kayıt bulunamadı.")
+    extra = {"fields": exc.field_errors} if exc.field_errors else {}
+    return problem(status, message, exc.code, **extra)
+
+
+def _bearer_user():
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        return None
+    return accounts.user_for_token(secret)
+
+
 def token_required(view):
+    """Authenticate by bearer token and run the view as one transaction."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        from flask_babel import gettext as _
         g.api_request = True
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, secret = header.partition(" ")
-        user = accounts.user_for_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+        user = _bearer_user()
         if user is None:
-            return problem(401, _("Geçerli bir API anahtarı gerekli (Authorization: Bearer …)."))
+            db.session.rollback()
+            response = make_response(problem(401, _("Geçerli bir API anahtarı gerekli (Authorization: Bearer …).")))
+            response.headers["WWW-Authenticate"] = 'Bearer realm="stratflow"'
+            return response
         g.api_user = user
-        return view(*args, **kwargs)
+        refresh()  # the locale is now the token user's (stratflow.i18n.select_locale)
+        try:
+            response = make_response(view(user, *args, **kwargs))
+        except ServiceError as exc:
+            db.session.rollback()
+            return _service_problem(exc)
+        except BaseException:
+            db.session.rollback()
+            raise
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
     return wrapper
+
+
+@bp.after_request
+def _content_language(response):
+    response.headers.setdefault("Content-Language", str(get_locale() or "tr"))
+    return response
+
+
+def json_object() -> dict:
+    """The request body as a JSON object, or BadRequest with a clear message."""
+    if not request.is_json:
+        raise BadRequest(_("İstek gövdesi JSON olmalıdır (Content-Type: application/json)."))
+    try:
+        data = json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise BadRequest(_("İstek gövdesi geçerli bir JSON değil.")) from None
+    if not isinstance(data, dict):
+        raise BadRequest(_("İstek gövdesi bir JSON nesnesi olmalıdır."))
+    return data
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _visible_task(user, task_id: str):
+    try:
+        return access.task_for(user, task_id)
+    except NotFound:
+        raise NotFound(_("Görev bulunamadı.")) from None
+
+
+def _visible_instance(user, instance_id: int):
+    try:
+        if instance_id > _MAX_ID:  # beyond the column's range: SQLite would overflow
+            raise NotFound()
+        return access.instance_for(user, instance_id)
+    except NotFound:
+        raise NotFound(_("Süreç bulunamadı.")) from None
+
+
+def _task_detail(user, record):
+    return api_json.task_detail(
+        record, form_schema=tasks.form_schema(record), instructions=tasks.instructions(record),
+        can_complete=record.state == "open" and access.can_act(user, record))
+
+
+def _instance_detail(instance):
+    return api_json.instance_detail(instance, progress.instance_view(instance))
+
+
+@bp.get("/tasks")
+@token_required
+def task_list(user):
+    state = request.args.get("state", "open")
+    if state not in _INBOX_STATES:
+        raise BadRequest(_("state parametresi 'open' ya da 'all' olmalıdır."))
+    records = access.inbox(user, include_closed=state == "all")
+    return {"tasks": [api_json.task_summary(t) for t in records]}
+
+
+@bp.get("/tasks/<task_id>")
+@token_required
+def get_task(user, task_id):
+    return _task_detail(user, _visible_task(user, task_id))
+
+
+@bp.post("/tasks/<task_id>/complete")
+@token_required
+def complete_task(user, task_id):
+    record = _visible_task(user, task_id)
+    if not access.can_act(user, record):
+        return problem(403, _("Bu görevi tamamlama yetkiniz yok."))
+    data = json_object()
+    if record.state != "open":
+        raise Conflict(_("Bu görev artık açık değil."))
+    record = tasks.complete(record.id, user, data)
+    return _task_detail(user, record)
+
+
+@bp.get("/instances")
+@token_required
+def instance_list(user):
+    items = access.visible_instances(user)
+    definitions, municipalities = api_json.instance_labels(items)
+    return {"instances": [api_json.instance_summary(i, definitions, municipalities) for i in items]}
+
+
+@bp.post("/instances")
+@token_required
+def create_instance(user):
+    data = json_object()
+    errors = forms.validate(START_SCHEMA, data)
+    if errors:
+        raise ServiceError(_("İstekte düzeltilmesi gereken alanlar var."), code="validation",
+                           field_errors=errors)
+    try:
+        municipality = access.municipality_for(user, int(data["municipality_id"]), manage=True)
+    except NotFound:
+        raise NotFound(_("Belediye bulunamadı.")) from None
+    instance = instances.start_instance(municipality, user)
+    response = make_response(_instance_detail(instance), 201)
+    response.headers["Location"] = url_for("api.get_instance", instance_id=instance.id)
+    return response
+
+
+@bp.get("/instances/<int:instance_id>")
+@token_required
+def get_instance(user, instance_id):
+    return _instance_detail(_visible_instance(user, instance_id))
+
+
+@bp.get("/openapi.yaml")
+def openapi():
+    """The OpenAPI 3.1 description of this API (public: it holds no data)."""
+    return send_from_directory(current_app.static_folder, "openapi.yaml", mimetype="application/yaml")
