@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,16 +61,30 @@ _lang_option = click.option("--lang", type=click.Choice(["tr", "en"]), default="
                             help="Language of the report.")
 
 
+@contextmanager
+def _report_language(lang: str):
+    """Render in `lang`; a database that is not set up is a clear error, not a traceback."""
+    from flask_babel import force_locale
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    with force_locale(lang):
+        try:
+            yield
+        except (OperationalError, ProgrammingError) as exc:
+            db.session.rollback()
+            raise click.ClickException(
+                f"the database is not ready ({type(exc.orig).__name__}); run `flask --app wsgi stratflow setup`"
+            ) from exc
+
+
 @definitions.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_lang_option
 @with_appcontext
 def definitions_check(file: Path, lang: str) -> None:
     """Print a validation report for FILE (forms: the *.json beside it); exit 1 when it has errors."""
-    from flask_babel import force_locale
-
     from .services import definitions as defs
-    with force_locale(lang):
+    with _report_language(lang):
         report = defs.check(file.read_bytes(), file.name, defs.read_forms(file.parent),
                             current_app.config["MAX_BPMN_BYTES"], warn_unused_forms=False)
         click.echo(report.as_text())
@@ -82,11 +97,10 @@ def definitions_check(file: Path, lang: str) -> None:
 @with_appcontext
 def definitions_import(file: Path, lang: str) -> None:
     """Import FILE (with the JSON forms beside it) as a new definition version; exit 1 when rejected."""
-    from flask_babel import force_locale
     from flask_babel import gettext as _
 
     from .services import definitions as defs
-    with force_locale(lang):
+    with _report_language(lang):
         try:
             result = defs.import_upload(file.read_bytes(), file.name, defs.read_forms(file.parent),
                                         current_app.config["MAX_BPMN_BYTES"], source="cli",

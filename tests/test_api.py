@@ -290,7 +290,7 @@ def test_inbox_lists_my_open_tasks(api, demo):
     assert tasks[0]["completed_at"] is None
 
     assert check(api("baskan@camlitepe.bel.tr").get("/tasks"), "get", "/tasks", 200) == {"tasks": []}
-    admin = check(api("admin@stratflow.local").get("/tasks"), "get", "/tasks", 200)["tasks"]
+    admin = check(api("admin@stratflow.example").get("/tasks"), "get", "/tasks", 200)["tasks"]
     assert len(admin) == len(open_tasks("team_nomination")) == 11
 
     it = api("bilgiislem@camlitepe.bel.tr")
@@ -318,7 +318,7 @@ def test_task_detail_has_form_schema_instructions_and_can_complete(api):
     for viewer in ("sgm@camlitepe.bel.tr", "danisman@aymett.example", "baskan@camlitepe.bel.tr"):
         seen = check(api(viewer).get(f"/tasks/{task.id}"), "get", "/tasks/{task_id}", 200)
         assert seen["id"] == task.id and seen["can_complete"] is False, viewer
-    admin = check(api("admin@stratflow.local").get(f"/tasks/{task.id}"), "get", "/tasks/{task_id}", 200)
+    admin = check(api("admin@stratflow.example").get(f"/tasks/{task.id}"), "get", "/tasks/{task_id}", 200)
     assert admin["can_complete"] is True
 
 
@@ -496,7 +496,7 @@ def test_instances_list_and_detail(api, demo):
     assert all(t["completed_at"].endswith("Z") for t in body["completed_tasks"])
 
     for viewer in ("baskan@camlitepe.bel.tr", "danisman@aymett.example", "yaziisleri@camlitepe.bel.tr",
-                   "admin@stratflow.local"):
+                   "admin@stratflow.example"):
         assert [i["id"] for i in check(api(viewer).get("/instances"), "get", "/instances", 200)["instances"]] == [
             instance.id], viewer
 
@@ -508,7 +508,7 @@ def test_instances_out_of_scope_are_404(api, demo):
     assert check(fen.get("/instances"), "get", "/instances", 200) == {"instances": []}
     assert [i["id"] for i in check(sgm.get("/instances"), "get", "/instances", 200)["instances"]] == [mine.id]
     assert [i["id"] for i in check(other_sgm.get("/instances"), "get", "/instances", 200)["instances"]] == [other.id]
-    admin = check(api("admin@stratflow.local").get("/instances"), "get", "/instances", 200)["instances"]
+    admin = check(api("admin@stratflow.example").get("/instances"), "get", "/instances", 200)["instances"]
     assert {i["id"] for i in admin} == {mine.id, other.id}
     before = snapshot()
     for client, instance_id in [(fen, mine.id), (sgm, other.id), (other_sgm, mine.id), (sgm, 999_999),
@@ -542,7 +542,7 @@ def test_start_an_instance(api, app):
 
 def test_admin_starts_and_the_new_task_reaches_the_coordinator(api):
     town, _ = new_municipality("Yeniköy Belediyesi", "sgm@yenikoy.bel.tr", start=False)
-    check(api("admin@stratflow.local").post("/instances", {"municipality_id": town.id}), "post", "/instances", 201)
+    check(api("admin@stratflow.example").post("/instances", {"municipality_id": town.id}), "post", "/instances", 201)
     tasks = check(api("sgm@yenikoy.bel.tr").get("/tasks"), "get", "/tasks", 200)["tasks"]
     assert [t["bpmn_id"] for t in tasks] == ["circular_draft"]
 
@@ -615,7 +615,7 @@ def counting_queries():
 
 def test_query_count_does_not_grow_with_the_number_of_rows(api):
     """Lists cost a fixed number of queries (no query per row)."""
-    admin = api("admin@stratflow.local")
+    admin = api("admin@stratflow.example")
     mine = db.session.execute(db.select(ProcessInstance)).scalar_one()
 
     paths = {"/instances": "/instances", "/tasks": "/tasks", "/tasks?state=all": "/tasks",

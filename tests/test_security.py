@@ -139,3 +139,10 @@ def test_out_of_range_ids_are_404_not_500(demo, client):
     b = signed_in(client, "sgm@camlitepe.bel.tr")
     assert b.get("/instances/100000000000000000000").status_code == 404
     assert b.get("/tasks/" + "x" * 500).status_code == 404
+
+
+def test_every_demo_account_can_sign_in(demo, app):
+    emails = db.session.execute(db.select(User.email)).scalars().all()
+    assert "admin@stratflow.example" in emails
+    for email in emails:
+        assert signed_in(app.test_client(), email)

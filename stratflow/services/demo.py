@@ -60,7 +60,7 @@ def load(today: date | None = None) -> Municipality:
         db.session.add(user)
         return user
 
-    person("admin@stratflow.local", "Sistem Yöneticisi", "Yönetici", ("admin", None))
+    person("admin@stratflow.example", "Sistem Yöneticisi", "Yönetici", ("admin", None))
     person(f"baskan@{DOMAIN}", "Levent Erdem", "Belediye Başkanı", ("mayor", None))
     person(f"baskanyardimcisi1@{DOMAIN}", "Nermin Aksoy", "Başkan Yardımcısı",
            ("deputy_mayor", None), ("board_member", None))
