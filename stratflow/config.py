@@ -10,6 +10,7 @@
 | MAIL_TIMEOUT          | 10                                        | SMTP timeout in seconds                  |
 | STRATFLOW_WORKFLOWS   | <repo>/workflows                          | folder of the shipped BPMN definitions   |
 | STRATFLOW_MAX_BPMN_BYTES | 2000000                                | largest BPMN/form upload accepted        |
+| STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
 | STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failed sign-ins before a lock-out        |
 | STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | lock-out window                          |
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
@@ -47,6 +48,7 @@ def from_environment() -> dict:
         "WORKFLOWS_DIR": os.environ.get("STRATFLOW_WORKFLOWS", str(ROOT / "workflows")),
         "MAX_BPMN_BYTES": _int("STRATFLOW_MAX_BPMN_BYTES", 2_000_000),
         "MAX_CONTENT_LENGTH": _int("STRATFLOW_MAX_UPLOAD_BYTES", 10_000_000),
+        "IMPORT_MAX_ROWS": _int("STRATFLOW_IMPORT_MAX_ROWS", 2000),
         "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_SECONDS": _int("STRATFLOW_LOGIN_WINDOW_SECONDS", 900),
         "SCHEDULER_INTERVAL": _int("STRATFLOW_SCHEDULER_INTERVAL", 30),

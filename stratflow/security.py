@@ -14,7 +14,8 @@ def init_app(app) -> None:
     @login_manager.user_loader
     def load_user(user_id):
         from .models import User
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None  # deactivation ends open sessions
 
     @app.after_request
     def headers(response):

@@ -146,3 +146,12 @@ def test_every_demo_account_can_sign_in(demo, app):
     assert "admin@stratflow.example" in emails
     for email in emails:
         assert signed_in(app.test_client(), email)
+
+
+def test_deactivating_a_user_ends_their_open_session(demo, client):
+    b = signed_in(client, "fen@camlitepe.bel.tr")
+    assert b.get("/").status_code == 200
+    user = db.session.execute(db.select(User).filter_by(email="fen@camlitepe.bel.tr")).scalar_one()
+    user.active = False
+    db.session.commit()
+    assert b.get("/").status_code == 302

@@ -19,6 +19,13 @@ ACTIONS = {
     "task.created": _l("Görev oluştu"), "task.completed": _l("Görev tamamlandı"),
     "task.cancelled": _l("Görev iptal edildi"), "task.draft_saved": _l("Taslak kaydedildi"),
     "timer.fired": _l("Beklenen tarih geldi"), "definition.imported": _l("Süreç tanımı yüklendi"),
+    "municipality.created": _l("Belediye oluşturuldu"), "municipality.updated": _l("Belediye bilgileri güncellendi"),
+    "unit.created": _l("Birim eklendi"), "unit.updated": _l("Birim güncellendi"),
+    "unit.removed": _l("Birim kaldırıldı"),
+    "user.created": _l("Kişi eklendi"), "user.updated": _l("Kişi güncellendi"),
+    "user.activated": _l("Kişi etkinleştirildi"), "user.deactivated": _l("Kişi devre dışı bırakıldı"),
+    "import.done": _l("Toplu içe aktarma yapıldı"), "token.created": _l("API anahtarı oluşturuldu"),
+    "token.revoked": _l("API anahtarı iptal edildi"),
 }
 
 

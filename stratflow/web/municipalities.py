@@ -1,12 +1,338 @@
-"""Municipalities, spending units and people (placeholder until its own change)."""
+"""Municipalities: the list, creating one (admin), its facts, spending units, people and imports.
 
-from flask import Blueprint
-from flask_login import login_required
+A coordinator manages only their own municipality; everyone else but an admin gets a 404.
+Every form is posted back to a page that re-shows it with Turkish messages on bad input.
+"""
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..extensions import db
+from ..services import NotFound, ServiceError, access, imports, municipalities, people
+from .forms import ActionForm
+from .labels import ROLE_LABELS
 
 bp = Blueprint("municipalities", __name__)
 
+TYPE_LABELS = {"buyuksehir": _l("Büyükşehir belediyesi"), "il": _l("İl belediyesi"),
+               "ilce": _l("İlçe belediyesi"), "belde": _l("Belde belediyesi")}
+WEEKDAY_LABELS = {"monday": _l("Pazartesi"), "tuesday": _l("Salı"), "wednesday": _l("Çarşamba"),
+                  "thursday": _l("Perşembe"), "friday": _l("Cuma"), "saturday": _l("Cumartesi"),
+                  "sunday": _l("Pazar")}
+KIND_LABELS = {"units": _l("Harcama birimleri"), "people": _l("Kişiler")}
+STATUS_BY_CODE = {"validation": 422, "import": 422, "conflict": 409, "forbidden": 403, "not_found": 404}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class MunicipalityForm(FlaskForm):
+    name = StringField(_l("Belediye adı"), render_kw={"maxlength": 200})
+    province = SelectField(_l("İl"), validate_choice=False,
+                           choices=[("", _l("— seçin —"))] + [(p, p) for p in municipalities.PROVINCES])
+    type = SelectField(_l("Belediye türü"), validate_choice=False,
+                       choices=[("", _l("— seçin —")), *TYPE_LABELS.items()])
+    population = StringField(_l("Nüfus"), render_kw={"inputmode": "numeric"})
+    election_date = StringField(_l("Seçim tarihi"), render_kw={"type": "date"})
+    mazbata_date = StringField(_l("Mazbata tarihi"), render_kw={"type": "date"})
+    council_weekday = SelectField(_l("Meclis toplantı günü"), validate_choice=False,
+                                  choices=[("", _l("— seçin —")), *WEEKDAY_LABELS.items()])
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Birim adı"), render_kw={"maxlength": 200})
+    code = StringField(_l("Kod"), render_kw={"maxlength": 40})
+
+
+class PersonForm(FlaskForm):
+    email = EmailField(_l("E-posta"), render_kw={"maxlength": 254})
+    full_name = StringField(_l("Ad Soyad"), render_kw={"maxlength": 200})
+    title = StringField(_l("Unvan"), render_kw={"maxlength": 200})
+    phone = StringField(_l("Telefon"), render_kw={"maxlength": 40})
+    roles = SelectMultipleField(_l("Roller"), validate_choice=False,
+                                choices=[(r, ROLE_LABELS[r]) for r in people.PERSON_ROLES],
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    unit_id = SelectField(_l("Birim (birim müdürü ve ekip üyesi için)"), validate_choice=False, choices=[])
+    password = PasswordField(_l("İlk parola (en az 8 karakter)"), render_kw={"autocomplete": "new-password"})
+
+
+class PersonEditForm(PersonForm):
+    password = PasswordField(_l("Yeni parola (boş bırakılırsa değişmez)"),
+                             render_kw={"autocomplete": "new-password"})
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("İçe aktarılacak kayıtlar"), validate_choice=False, choices=list(KIND_LABELS.items()))
+    file = FileField(_l("Dosya (.csv ya da .xlsx)"), render_kw={"accept": ".csv,.xlsx"})
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+def _managed(municipality_id: int):
+    try:
+        return access.municipality_for(current_user, municipality_id, manage=True)
+    except NotFound:
+        abort(404)
+
+
+def _submitted(form) -> None:
+    if not form.validate_on_submit():  # only the CSRF token is validated by the form itself
+        abort(400)
+
+
+def _commit(action, *args):
+    """Run a service call and commit: (result, None), or (None, error) after a rollback."""
+    try:
+        result = action(*args)
+        db.session.commit()
+        return result, None
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        return None, exc
+
+
+def _refuse(exc: ServiceError, form=None) -> int:
+    """Flash the refusal, put field messages on the form; the HTTP status to answer with."""
+    flash(exc.message, "error")
+    for key, message in exc.field_errors.items():
+        field = getattr(form, key, None) if form is not None else None
+        if field is not None:
+            field.errors = [message]
+        else:
+            flash(message, "error")
+    return STATUS_BY_CODE.get(exc.code, 400)
+
+
+def _back(municipality_id: int, anchor: str | None = None):
+    return redirect(url_for(".show", municipality_id=municipality_id, _anchor=anchor))
+
+
+def _facts(m) -> dict:
+    return {"name": m.name, "province": m.province, "type": m.type, "population": str(m.population),
+            "election_date": m.election_date.isoformat(),
+            "mazbata_date": m.mazbata_date.isoformat() if m.mazbata_date else "",
+            "council_weekday": m.council_weekday}
+
+
+def _person_form(m, cls=PersonForm, **kwargs):
+    form = cls(**kwargs)
+    form.unit_id.choices = [("", _("— birim yok —"))] + [
+        (str(u.id), u.name) for u in municipalities.sorted_units(m)]
+    return form
+
+
+def _page(m, status: int = 200, **parts):
+    context = {"form": MunicipalityForm(formdata=None, data=_facts(m)), "unit_form": UnitForm(formdata=None),
+               "person_form": _person_form(m, formdata=None), "import_form": ImportForm(formdata=None),
+               "rename": None, "import_lines": []}
+    context.update(parts)
+    people_rows = [{"user": u, "roles": people.roles_in(u, m),
+                    "editable": people.can_edit_details(current_user, u, m)} for u in people.people_of(m)]
+    return render_template(
+        "municipalities/show.html", municipality=m, units=municipalities.sorted_units(m),
+        usage=municipalities.unit_usage(m), unit_names={u.id: u.name for u in m.units}, people=people_rows,
+        action_form=ActionForm(formdata=None), columns=imports.COLUMNS, role_names=imports.ROLE_NAMES,
+        max_rows=current_app.config.get("IMPORT_MAX_ROWS", 2000), type_label=TYPE_LABELS.get,
+        weekday_label=WEEKDAY_LABELS.get, **context), status
+
+
+# -- the municipality -----------------------------------------------------------------------------
 
 @bp.route("/municipalities")
 @login_required
 def index():
-    return "", 204
+    managed = access.managed_municipalities(current_user)
+    if not managed and not current_user.is_admin:
+        abort(404)
+    return render_template("municipalities/index.html", municipalities=managed,
+                           can_create=current_user.is_admin, type_label=TYPE_LABELS.get)
+
+
+@bp.route("/municipalities/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not current_user.is_admin:
+        abort(404)
+    if request.method == "GET":
+        form = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday"})
+        return render_template("municipalities/new.html", form=form)
+    form = MunicipalityForm()
+    _submitted(form)
+    municipality, error = _commit(municipalities.create_municipality, current_user, form.data)
+    if error:
+        status = _refuse(error, form)
+        return render_template("municipalities/new.html", form=form), status
+    flash(_("“%(name)s” oluşturuldu. Şimdi harcama birimlerini ve kişileri ekleyin.", name=municipality.name),
+          "success")
+    return _back(municipality.id)
+
+
+@bp.route("/municipalities/<int:municipality_id>")
+@login_required
+def show(municipality_id):
+    return _page(_managed(municipality_id))
+
+
+@bp.route("/municipalities/<int:municipality_id>", methods=["POST"])
+@login_required
+def update(municipality_id):
+    m = _managed(municipality_id)
+    form = MunicipalityForm()
+    _submitted(form)
+    changes, error = _commit(municipalities.update_municipality, current_user, m, form.data)
+    if error:
+        return _page(m, _refuse(error, form), form=form)
+    flash(_("Belediye bilgileri kaydedildi.") if changes else _("Değişiklik yok."), "success")
+    return _back(m.id)
+
+
+# -- spending units -------------------------------------------------------------------------------
+
+@bp.route("/municipalities/<int:municipality_id>/units", methods=["POST"])
+@login_required
+def add_unit(municipality_id):
+    m = _managed(municipality_id)
+    form = UnitForm()
+    _submitted(form)
+    unit, error = _commit(municipalities.add_unit, current_user, m, form.data)
+    if error:
+        return _page(m, _refuse(error, form), unit_form=form)
+    flash(_("“%(name)s” birimi eklendi.", name=unit.name), "success")
+    return _back(m.id, "units")
+
+
+@bp.route("/municipalities/<int:municipality_id>/units/<int:unit_id>", methods=["POST"])
+@login_required
+def update_unit(municipality_id, unit_id):
+    m = _managed(municipality_id)
+    form = UnitForm()
+    _submitted(form)
+    changes, error = _commit(municipalities.update_unit, current_user, m, unit_id, form.data)
+    if error:
+        rename = {"id": unit_id, "name": form.name.data, "code": form.code.data, "errors": error.field_errors}
+        flash(error.message, "error")
+        return _page(m, STATUS_BY_CODE.get(error.code, 400), rename=rename)
+    flash(_("Birim kaydedildi.") if changes else _("Değişiklik yok."), "success")
+    return _back(m.id, "units")
+
+
+@bp.route("/municipalities/<int:municipality_id>/units/<int:unit_id>/remove", methods=["POST"])
+@login_required
+def remove_unit(municipality_id, unit_id):
+    m = _managed(municipality_id)
+    _submitted(ActionForm())
+    _result, error = _commit(municipalities.remove_unit, current_user, m, unit_id)
+    if error:
+        return _page(m, _refuse(error))
+    flash(_("Birim silindi."), "success")
+    return _back(m.id, "units")
+
+
+# -- people ---------------------------------------------------------------------------------------
+
+@bp.route("/municipalities/<int:municipality_id>/people", methods=["POST"])
+@login_required
+def add_person(municipality_id):
+    m = _managed(municipality_id)
+    form = _person_form(m)
+    _submitted(form)
+    user, error = _commit(people.add_person, current_user, m, form.data)
+    if error:
+        return _page(m, _refuse(error, form), person_form=form)
+    flash(_("“%(name)s” eklendi.", name=user.full_name), "success")
+    return _back(m.id, "people")
+
+
+def _person_data(user, m) -> dict:
+    assignments = people.roles_in(user, m)
+    unit_id = next((a.unit_id for a in assignments if a.unit_id), None)
+    return {"email": user.email, "full_name": user.full_name, "title": user.title or "",
+            "phone": user.phone or "", "roles": [a.role for a in assignments],
+            "unit_id": str(unit_id) if unit_id else ""}
+
+
+def _person_page(m, user, form, status: int = 200):
+    assignments = people.roles_in(user, m)
+    return render_template(
+        "municipalities/person.html", municipality=m, person=user, form=form,
+        editable=people.can_edit_details(current_user, user, m),
+        several_units=len({a.unit_id for a in assignments if a.unit_id}) > 1,
+        other_roles=[r for r in user.roles if r.municipality_id != m.id]), status
+
+
+@bp.route("/municipalities/<int:municipality_id>/people/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def person(municipality_id, user_id):
+    m = _managed(municipality_id)
+    try:
+        user = people.person_of(m, user_id)
+    except NotFound:
+        abort(404)
+    if request.method == "GET":
+        return _person_page(m, user, _person_form(m, PersonEditForm, formdata=None, data=_person_data(user, m)))
+    form = _person_form(m, PersonEditForm)
+    _submitted(form)
+    changes, error = _commit(people.update_person, current_user, m, user_id, form.data)
+    if error:
+        return _person_page(m, user, form, _refuse(error, form))
+    flash(_("“%(name)s” kaydedildi.", name=user.full_name) if changes else _("Değişiklik yok."), "success")
+    return _back(m.id, "people")
+
+
+@bp.route("/municipalities/<int:municipality_id>/people/<int:user_id>/active", methods=["POST"])
+@login_required
+def set_active(municipality_id, user_id):
+    m = _managed(municipality_id)
+    form = ActionForm()
+    _submitted(form)
+    if form.action.data not in ("activate", "deactivate"):
+        abort(400)
+    active = form.action.data == "activate"
+    _changed, error = _commit(people.set_active, current_user, m, user_id, active)
+    if error:
+        return _page(m, _refuse(error))
+    flash(_("Hesap etkinleştirildi.") if active else _("Hesap devre dışı bırakıldı."), "success")
+    return _back(m.id, "people")
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+@bp.route("/municipalities/<int:municipality_id>/import", methods=["POST"])
+@login_required
+def import_sheet(municipality_id):
+    m = _managed(municipality_id)
+    form = ImportForm()
+    _submitted(form)
+    upload = form.file.data
+    if upload is None or not upload.filename:
+        form.file.errors = [_("Yüklenecek dosyayı seçin.")]
+        flash(_("Yüklenecek dosyayı seçin."), "error")
+        return _page(m, 422, import_form=form)
+    count, error = _commit(imports.run, current_user, m, form.kind.data, upload.filename, upload.read(),
+                           current_app.config.get("IMPORT_MAX_ROWS", 2000))
+    if error:
+        flash(error.message, "error")
+        return _page(m, STATUS_BY_CODE.get(error.code, 400), import_form=form,
+                     import_lines=getattr(error, "lines", []))
+    message = (_("%(n)d birim içe aktarıldı.", n=count) if form.kind.data == "units"
+               else _("%(n)d kişi içe aktarıldı.", n=count))
+    flash(message, "success")
+    return _back(m.id, "units" if form.kind.data == "units" else "people")
+
+
+@bp.route("/municipalities/<int:municipality_id>/import/<kind>.xlsx")
+@login_required
+def import_template(municipality_id, kind):
+    _managed(municipality_id)
+    if kind not in imports.KINDS:
+        abort(404)
+    filename = "birimler.xlsx" if kind == "units" else "kisiler.xlsx"
+    return Response(imports.template_xlsx(kind), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
