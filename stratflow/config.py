@@ -2,7 +2,7 @@
 
 | variable              | default                                   | meaning                                  |
 |-----------------------|-------------------------------------------|------------------------------------------|
-| SECRET_KEY            | a development key (never use in production) | session and CSRF signing                |
+| SECRET_KEY            | random, kept in instance/secret_key       | session and CSRF signing                 |
 | DATABASE_URL          | sqlite:///<repo>/instance/stratflow.db    | SQLAlchemy URL (postgresql+psycopg://…)  |
 | MAIL_SERVER           | unset → mail captured in the database     | SMTP host                                |
 | MAIL_PORT             | 25                                        | SMTP port                                |
@@ -13,11 +13,13 @@
 | STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
 | STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failed sign-ins before a lock-out        |
 | STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | lock-out window                          |
+| STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS | 30                     | failed sign-ins from one address         |
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
 | SESSION_COOKIE_SECURE | 0                                         | 1 behind HTTPS                           |
 """
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +37,7 @@ def from_environment() -> dict:
     """Return the configuration mapping for create_app()."""
     default_db = f"sqlite:///{ROOT / 'instance' / 'stratflow.db'}"
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-secret-change-me"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _installation_secret(),
         "SQLALCHEMY_DATABASE_URI": normalise_db_url(os.environ.get("DATABASE_URL", default_db)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
@@ -51,6 +53,7 @@ def from_environment() -> dict:
         "IMPORT_MAX_ROWS": _int("STRATFLOW_IMPORT_MAX_ROWS", 2000),
         "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_SECONDS": _int("STRATFLOW_LOGIN_WINDOW_SECONDS", 900),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
         "SCHEDULER_INTERVAL": _int("STRATFLOW_SCHEDULER_INTERVAL", 30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -61,6 +64,17 @@ def from_environment() -> dict:
         "LANGUAGES": ["tr", "en"],
         "WTF_CSRF_TIME_LIMIT": None,
     }
+
+
+def _installation_secret() -> str:
+    """No secret ships with the code: without SECRET_KEY, each installation makes its own once."""
+    path = ROOT / "instance" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def normalise_db_url(url: str) -> str:

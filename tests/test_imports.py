@@ -334,3 +334,26 @@ def test_row_numbers_follow_the_sheet(app):
     assert [(n, cells[0]) for n, cells in rows] == [(2, "A"), (4, "B"), (6, "C")]
     header, rows = imports.read_sheet("x.csv", "\n\nBirim Adı\nA\n\nB\n".encode(), 10)
     assert header == ["Birim Adı"] and [n for n, _cells in rows] == [4, 6]
+
+
+def test_xlsx_padded_with_blank_rows_is_refused():
+    """Blank rows count against the limit, so a sheet padded with empty rows cannot tie up a worker."""
+    import io as _io
+
+    from openpyxl import Workbook
+
+    from stratflow.services.imports import ImportRejected, read_sheet
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["Birim Adı", "Kod"])
+    for _ in range(20_000):
+        sheet.append([" "])
+    buffer = _io.BytesIO()
+    book.save(buffer)
+    try:
+        read_sheet("birimler.xlsx", buffer.getvalue(), max_rows=100)
+    except ImportRejected as exc:
+        assert "satırdan fazla" in exc.message
+    else:
+        raise AssertionError("a padded sheet must be refused")

@@ -155,3 +155,30 @@ def test_deactivating_a_user_ends_their_open_session(demo, client):
     user.active = False
     db.session.commit()
     assert b.get("/").status_code == 302
+
+
+def test_many_accounts_tried_from_one_address_are_throttled(demo, app):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 4
+    try:
+        emails = ["fen@", "imar@", "park@", "zabita@"]
+        for e in emails:
+            assert Browser(app.test_client()).login(e + "camlitepe.bel.tr", "wrong").status_code == 401
+        r = Browser(app.test_client()).login("kultur@camlitepe.bel.tr")
+        assert r.status_code == 401 and "Çok fazla hatalı giriş denemesi" in r.get_data(as_text=True)
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 30
+
+
+def test_coordinator_cannot_edit_an_account_that_opens_another_municipality(demo, client):
+    town, _instance = _other_municipality()
+    fen = db.session.execute(db.select(User).filter_by(email="fen@camlitepe.bel.tr")).scalar_one()
+    fen.roles.append(RoleAssignment(role="coordinator", municipality_id=town.id))
+    db.session.commit()
+    from stratflow.services import people
+    coordinator = db.session.execute(db.select(User).filter_by(email="sgm@camlitepe.bel.tr")).scalar_one()
+    assert not people.can_edit_details(coordinator, fen, demo)
+    b = signed_in(client, "sgm@camlitepe.bel.tr")
+    before = db.session.execute(db.select(User.password_hash).filter_by(id=fen.id)).scalar()
+    b.post(f"/municipalities/{demo.id}/people/{fen.id}",
+           {"email": fen.email, "full_name": fen.full_name, "password": "Yeni.Parola.2024", "roles": "unit_manager"})
+    assert db.session.execute(db.select(User.password_hash).filter_by(id=fen.id)).scalar() == before

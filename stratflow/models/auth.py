@@ -19,7 +19,8 @@ class ApiToken(db.Model):
 
 class LoginAttempt(db.Model):
     """One failed sign-in; kept in the database so every worker sees the same count."""
-    __table_args__ = (db.Index("ix_login_attempt_lookup", "email", "created_at"),)
+    __table_args__ = (db.Index("ix_login_attempt_lookup", "email", "created_at"),
+                      db.Index("ix_login_attempt_address", "remote_addr", "created_at"))
     id = db.Column(db.Integer, primary_key=True)
     email = db.Column(db.String(254), nullable=False)
     remote_addr = db.Column(db.String(64), nullable=True)

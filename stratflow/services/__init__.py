@@ -1,6 +1,11 @@
 """Use cases. Explicit arguments; they flush but never commit and never render."""
 
 
+def valid_id(value) -> bool:
+    """Ids come from URLs: anything outside a database integer is simply not found."""
+    return isinstance(value, int) and 0 < value < 2**31
+
+
 class ServiceError(Exception):
     """A refusal the user should read. `message` is already translated."""
 

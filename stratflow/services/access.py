@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, or_
 
 from ..extensions import db
 from ..models import Municipality, ProcessInstance, RoleAssignment, TaskRecord
-from . import NotFound
+from . import NotFound, valid_id
 
 # Roles that may open an instance page of their municipality.
 INSTANCE_VIEWERS = ("coordinator", "mayor", "deputy_mayor", "consultant", "council_clerk")
@@ -68,13 +68,8 @@ def task_for(user, task_id: str) -> TaskRecord:
     raise NotFound()
 
 
-def _valid_id(value) -> bool:
-    """Ids come from URLs: anything outside a database integer is simply not found."""
-    return isinstance(value, int) and 0 < value < 2**31
-
-
 def instance_for(user, instance_id: int) -> ProcessInstance:
-    instance = db.session.get(ProcessInstance, instance_id) if _valid_id(instance_id) else None
+    instance = db.session.get(ProcessInstance, instance_id) if valid_id(instance_id) else None
     if instance is None or not can_view_instance(user, instance):
         raise NotFound()
     return instance
@@ -96,7 +91,7 @@ def managed_municipalities(user) -> list[Municipality]:
 
 
 def municipality_for(user, municipality_id: int, manage: bool = False) -> Municipality:
-    municipality = db.session.get(Municipality, municipality_id) if _valid_id(municipality_id) else None
+    municipality = db.session.get(Municipality, municipality_id) if valid_id(municipality_id) else None
     allowed = can_manage if manage else (
         lambda u, mid: u.is_admin or mid in u.municipality_ids(*INSTANCE_VIEWERS))
     if municipality is None or not allowed(user, municipality_id):

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import ApiToken, LoginAttempt, User
 from ..models.base import utcnow
-from . import NotFound, ServiceError, audit
+from . import NotFound, ServiceError, audit, valid_id
 
 _STRONG = PasswordHasher()
 # Test suites set PASSWORD_HASH_FAST: same algorithm, minimal cost (never in production).
@@ -40,14 +40,19 @@ def hash_password(password: str) -> str:
 
 
 def authenticate(email: str, password: str, remote_addr: str | None,
-                 max_failures: int, window_seconds: int) -> User:
-    """The user for these credentials; ServiceError when wrong or throttled."""
+                 max_failures: int, window_seconds: int, max_per_address: int = 30) -> User:
+    """The user for these credentials; ServiceError when wrong or throttled.
+
+    Failures are counted per e-mail (guessing one account) and per address (trying many)."""
     email = (email or "").strip().lower()
     since = utcnow() - timedelta(seconds=window_seconds)
     failures = db.session.execute(
         db.select(db.func.count(LoginAttempt.id)).where(LoginAttempt.email == email,
                                                         LoginAttempt.created_at >= since)).scalar()
-    if failures >= max_failures:
+    from_address = db.session.execute(
+        db.select(db.func.count(LoginAttempt.id)).where(LoginAttempt.remote_addr == remote_addr,
+                                                        LoginAttempt.created_at >= since)).scalar()
+    if failures >= max_failures or from_address >= max_per_address:
         raise ServiceError(_("Çok fazla hatalı giriş denemesi. Lütfen %(m)d dakika sonra tekrar deneyin.",
                              m=max(1, window_seconds // 60)), code="throttled")
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
@@ -87,7 +92,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_token(user: User, token_id: int) -> None:
-    token = db.session.get(ApiToken, token_id)
+    token = db.session.get(ApiToken, token_id) if valid_id(token_id) else None
     if token is None or token.user_id != user.id:
         raise NotFound()
     if token.revoked_at is None:

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
@@ -107,6 +108,9 @@ def read_sheet(filename: str, data: bytes, max_rows: int) -> tuple[list[str], li
     source = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
     with contextlib.closing(source):
         for number, cells in source:
+            if number > max_rows * 5 + 100:  # blank rows count too: a sheet of a million empty rows is refused
+                raise ImportRejected(_("Dosyada %(max)d satırdan fazla veri var. Dosyayı bölüp parça parça "
+                                       "yükleyin.", max=max_rows))
             if not any(c.strip() for c in cells):
                 continue
             if header is None:
@@ -147,9 +151,19 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+MAX_XLSX_UNPACKED = 50_000_000
+MAX_XLSX_COLUMNS = 50
+
+
 def _xlsx_rows(data: bytes):
     if not data.startswith(b"PK\x03\x04"):
         raise ImportRejected(_("Excel dosyası okunamadı: dosya .xlsx biçiminde değil."))
+    try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportRejected(_("Excel dosyası okunamadı; dosya bozuk olabilir.")) from exc
+    if unpacked > MAX_XLSX_UNPACKED:  # a zip bomb would tie up the server
+        raise ImportRejected(_("Excel dosyası açıldığında çok büyük; yalnızca veri sayfasını kaydedip yükleyin."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error on damaged files
@@ -157,8 +171,12 @@ def _xlsx_rows(data: bytes):
     try:
         if not book.worksheets:
             raise ImportRejected(_("Excel dosyasında sayfa yok."))
-        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-            yield number, [_cell(v) for v in row]
+        sheet = book.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_XLSX_COLUMNS), start=1):
+            cells = [_cell(v) for v in row]
+            while cells and cells[-1] == "":  # max_col pads short rows
+                cells.pop()
+            yield number, cells
     except ImportRejected:
         raise
     except Exception as exc:

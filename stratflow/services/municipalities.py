@@ -19,7 +19,7 @@ from ..extensions import db
 from ..i18n import tr_lower, tr_sort_key
 from ..models import Municipality, ProcessInstance, RoleAssignment, SpendingUnit, TaskRecord
 from ..models.org import MUNICIPALITY_TYPES, WEEKDAYS
-from . import Conflict, NotFound, ServiceError, audit
+from . import Conflict, NotFound, ServiceError, audit, valid_id
 
 PROVINCES = tuple(sorted((
     "Adana", "Adıyaman", "Afyonkarahisar", "Ağrı", "Aksaray", "Amasya", "Ankara", "Antalya", "Ardahan",
@@ -167,7 +167,7 @@ def sorted_units(municipality: Municipality) -> list[SpendingUnit]:
 
 
 def unit_of(municipality: Municipality, unit_id: int) -> SpendingUnit:
-    unit = db.session.get(SpendingUnit, unit_id)
+    unit = db.session.get(SpendingUnit, unit_id) if valid_id(unit_id) else None
     if unit is None or unit.municipality_id != municipality.id:
         raise NotFound()
     return unit

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import Municipality, RoleAssignment, User
 from ..models.org import ROLES, UNIT_ROLES
-from . import NotFound, ServiceError, audit
+from . import NotFound, ServiceError, audit, valid_id
 from .accounts import hash_password
 from .municipalities import clean_text, flush_or_conflict, invalid
 
@@ -34,7 +34,7 @@ def people_of(municipality: Municipality) -> list[User]:
 
 
 def person_of(municipality: Municipality, user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if valid_id(user_id) else None
     if user is None or (user.municipality_id != municipality.id
                         and municipality.id not in user.municipality_ids()):
         raise NotFound()
@@ -46,8 +46,13 @@ def roles_in(user: User, municipality: Municipality) -> list[RoleAssignment]:
 
 
 def can_edit_details(actor, user: User, municipality: Municipality) -> bool:
-    """Name, e-mail, password and the active flag are the home municipality's (or an admin's) to edit."""
-    return actor.is_admin or (user.municipality_id == municipality.id and not user.is_admin)
+    """Name, e-mail, password and the active flag are the home municipality's (or an admin's) to edit —
+    and only while the person holds no role elsewhere: a coordinator must never be able to take over
+    an account that opens another municipality's data."""
+    if actor.is_admin:
+        return True
+    return (user.municipality_id == municipality.id and not user.is_admin
+            and user.municipality_ids() <= {municipality.id})
 
 
 def person_values(municipality: Municipality, data: dict) -> tuple[dict, dict]:

@@ -20,7 +20,8 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr,
                                          current_app.config["LOGIN_MAX_FAILURES"],
-                                         current_app.config["LOGIN_WINDOW_SECONDS"])
+                                         current_app.config["LOGIN_WINDOW_SECONDS"],
+                                         current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
         except ServiceError as exc:
             db.session.commit()  # keep the failed attempt: throttling counts it
             flash(exc.message, "error")
