@@ -118,3 +118,17 @@ def test_nomination_form_explains_what_is_missing(demo, client):
     task = next(t for t in _open("team_nomination") if t.unit.code == "zabita")
     page = b.post(f"/tasks/{task.id}", {"action": "submit"}).get_data(as_text=True)
     assert "En az bir kişi bildirin" in page
+
+
+def test_undeclared_fields_inside_table_rows_are_refused():
+    from stratflow.services import forms
+    schema = {"type": "object", "properties": {"members": {"type": "array", "items": {
+        "type": "object", "properties": {"full_name": {"type": "string"}}}}}}
+    errors = forms.validate(schema, {"members": [{"full_name": "A", "units": []}], "municipality": {}})
+    assert set(errors) == {"members-0-units", "municipality"}
+
+
+def test_forms_may_not_overwrite_start_data():
+    from stratflow.engine import form_problem
+    assert "süreç verisinin" in str(form_problem({"type": "object", "properties": {"units": {"type": "array"}}}))
+    assert form_problem({"type": "object", "properties": {"unit_count": {"type": "integer"}}}) is None

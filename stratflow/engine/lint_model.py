@@ -118,7 +118,15 @@ def form_problem(raw, max_bytes: int | None = None):
         return _l("şema çok derin iç içe")
     if schema.get("type") != "object":
         return _l("en üst düzeyde \"type\": \"object\" olmalı")
+    reserved = sorted(set(schema.get("properties", {})) & RESERVED_VARIABLES)
+    if reserved:
+        return _l("“%(name)s” alanı süreç verisinin üzerine yazar; alanı yeniden adlandırın",
+                  name=", ".join(reserved))
     return None
+
+
+# Process variables the application provides at start: a form field must never replace them.
+RESERVED_VARIABLES = frozenset({"municipality", "units"})
 
 
 def check_timers(process, report) -> None:

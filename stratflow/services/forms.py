@@ -137,8 +137,19 @@ def _coerce(schema: dict, raw):
     return raw
 
 
-def unknown_keys(schema: dict, data: dict) -> list[str]:
-    return sorted(set(data) - set(schema.get("properties", {})))
+def unknown_keys(schema: dict, data: dict, prefix: str = "") -> list[str]:
+    """Keys the schema does not declare, also inside rows of tables (as "members-0-extra")."""
+    props = schema.get("properties", {})
+    found = [prefix + key for key in sorted(set(data) - set(props))]
+    for key, sub in props.items():
+        value = data.get(key)
+        if sub.get("type") == "array" and isinstance(value, list) and isinstance(sub.get("items"), dict):
+            for i, row in enumerate(value):
+                if isinstance(row, dict):
+                    found += unknown_keys(sub["items"], row, f"{prefix}{key}-{i}-")
+        elif sub.get("type") == "object" and isinstance(value, dict):
+            found += unknown_keys(sub, value, f"{prefix}{key}-")
+    return found
 
 
 def validate(schema: dict, data: dict) -> dict[str, str]:

@@ -122,19 +122,20 @@ def _new_record(instance, human: engine.HumanTask) -> TaskRecord:
         id=human.id, instance_id=instance.id, municipality_id=instance.municipality_id,
         bpmn_id=human.bpmn_id, name=human.name, lane=human.lane,
         role=instance.version.lane_roles.get(human.lane or "", "coordinator"),
-        unit_id=_unit_id(human.data, props.get("unitVariable")),
+        unit_id=_unit_id(human.data, props.get("unitVariable"), instance.municipality),
         form=props.get("formJsonSchemaFilename"),
         due_date=_date(human.data.get(props["dueDateVariable"])) if props.get("dueDateVariable") else None,
         state="open")
 
 
-def _unit_id(data: dict, variable: str | None) -> int | None:
+def _unit_id(data: dict, variable: str | None, municipality) -> int | None:
+    """The spending unit a task belongs to — only ever one of the instance's own municipality."""
     if not variable:
         return None
     value = data.get(variable)
     if isinstance(value, dict):
         value = value.get("id")
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, int) and value in {u.id for u in municipality.units} else None
 
 
 def _date(value) -> date | None:
