@@ -44,3 +44,24 @@ def test_second_scheduler_process_blocks_until_first_exits(app, tmp_path):
 
 def test_nothing_due_on_an_empty_database(app):
     assert run_due_jobs(app) == {"timers_fired": 0, "timers_failed": 0}
+
+
+def test_a_broken_instance_is_recorded_and_postponed_not_retried_every_poll(demo, app):
+    from datetime import timedelta
+
+    from stratflow.extensions import db
+    from stratflow.models import AuditEvent, ProcessInstance
+    from stratflow.models.base import utcnow
+
+    instance = db.session.execute(db.select(ProcessInstance)).scalar_one()
+    instance.state = '{"schema": 1, "workflow": {"broken": true}}'
+    instance.next_timer_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    now = utcnow()
+    assert run_due_jobs(app, now) == {"timers_fired": 0, "timers_failed": 1}
+    db.session.expire_all()
+    failed = db.session.execute(db.select(AuditEvent).filter_by(action="timer.failed")).scalar_one()
+    assert failed.instance_id == instance.id and "cannot be read" in failed.details["error"]
+    assert db.session.get(ProcessInstance, instance.id).next_timer_at >= now + timedelta(minutes=59)
+    db.session.commit()
+    assert run_due_jobs(app, now) == {"timers_fired": 0, "timers_failed": 0}

@@ -15,6 +15,7 @@ from .runtime import (
     HumanTask,
     TaskNotReady,
     Workflow,
+    instructions,
     spec_to_json,
 )
 
@@ -55,5 +56,5 @@ def compile_definition(data: bytes, filename: str, forms: dict, max_bytes: int) 
 __all__ = [
     "SPEC_SCHEMA", "STATE_SCHEMA", "CompiledDefinition", "DefinitionInvalid", "EngineError",
     "Finding", "HumanTask", "Report", "TaskNotReady", "Workflow", "check", "compile_definition",
-    "form_problem", "spec_to_json",
+    "form_problem", "instructions", "spec_to_json",
 ]

@@ -91,6 +91,24 @@ def _specs(cache_key: str, spec_json: str):
     return cached
 
 
+_instructions_cache: dict[str, dict] = {}
+
+
+def instructions(cache_key: str, spec_json: str) -> dict:
+    """bpmn_id -> instructions for end users, for every task of a stored spec."""
+    cached = _instructions_cache.get(cache_key)
+    if cached is None:
+        spec, subs = _specs(cache_key, spec_json)
+        cached = {}
+        for process in [spec, *subs.values()]:
+            for task_spec in process.task_specs.values():
+                text = (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+                if text and getattr(task_spec, "bpmn_id", None):
+                    cached[task_spec.bpmn_id] = text
+        _instructions_cache[cache_key] = cached
+    return cached
+
+
 @dataclass
 class HumanTask:
     """A task waiting for a person."""
@@ -125,14 +143,21 @@ class Workflow:
 
     @classmethod
     def load(cls, cache_key: str, spec_json: str, state: str) -> Workflow:
-        envelope = _migrate_envelope(json.loads(state))
+        try:
+            envelope = _migrate_envelope(json.loads(state))
+        except ValueError as exc:
+            raise EngineError("stored state is not JSON") from exc
         spec_pair = _specs(cache_key, spec_json)
         with _lock:
             _restore_context.specs = spec_pair
             try:
                 wf = _serializer.from_dict(envelope["workflow"])
+            except (KeyError, TypeError, ValueError, AttributeError, SpiffWorkflowException) as exc:
+                raise EngineError(f"stored state cannot be read: {exc!r}") from exc
             finally:
                 _restore_context.specs = None
+        if not isinstance(wf, BpmnWorkflow):
+            raise EngineError("stored state cannot be read: not a workflow")
         return cls(wf)
 
     def dump(self) -> str:
@@ -175,9 +200,6 @@ class Workflow:
     def ready_human_tasks(self) -> list[HumanTask]:
         return [_human(t) for t in self._wf.get_tasks(state=TaskState.READY, manual=True)]
 
-    def task_data(self, task_id: str) -> dict:
-        return dict(self._ready_task(task_id).data)
-
     @property
     def data(self) -> dict:
         return self._wf.data
@@ -202,8 +224,6 @@ class Workflow:
                 due.append(moment)
         return min(due) if due else None
 
-    def waiting_event_names(self) -> list[str]:
-        return [e.name or e.event_type for e in self._wf.waiting_events()]
 
 
 def _human(task) -> HumanTask:

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
@@ -21,13 +21,15 @@ from ..models.base import utcnow
 
 log = logging.getLogger(__name__)
 ADVISORY_KEY = 0x5F7A_F10E
+RETRY_AFTER = timedelta(hours=1)
 _started = threading.Event()
 
 
 def run_due_jobs(app, now: datetime | None = None) -> dict:
-    """Run every job once as of `now` (naive UTC). Each item commits on its own."""
+    """Run every job once as of `now` (naive UTC). Each item commits on its own, and one
+    broken instance never stops the others."""
     from ..extensions import db
-    from ..services import ServiceError, instances
+    from ..services import instances
 
     now = now or utcnow()
     fired = failed = 0
@@ -37,10 +39,12 @@ def run_due_jobs(app, now: datetime | None = None) -> dict:
                 if instances.fire_timers(instance_id, now):
                     fired += 1
                 db.session.commit()
-            except ServiceError as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure is recorded, the sweep goes on
                 db.session.rollback()
                 failed += 1
-                log.error("timer of instance %s failed: %s", instance_id, exc.message)
+                log.exception("timer of instance %s failed", instance_id)
+                instances.postpone_failed_timer(instance_id, now, getattr(exc, "message", str(exc)), RETRY_AFTER)
+                db.session.commit()
         db.session.remove()
     return {"timers_fired": fired, "timers_failed": failed}
 
@@ -93,7 +97,7 @@ def run_forever(app, blocking_lock: bool = True) -> None:
     log.info("scheduler %s holds the lock", os.getpid())
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(run_due_jobs, "interval", args=[app], seconds=app.config["SCHEDULER_INTERVAL"],
-                      id="due-jobs", max_instances=1, coalesce=True, next_run_time=datetime.now())
+                      id="due-jobs", max_instances=1, coalesce=True, next_run_time=datetime.now(UTC))
     try:
         scheduler.start()
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
@@ -20,6 +20,8 @@ def start_instance(municipality: Municipality, actor, key: str = MAIN_PROCESS) -
     version = current_version(key)
     if version is None:
         raise NotFound(_("Süreç tanımı bulunamadı: %(key)s", key=key))
+    # Lock the municipality row: two coordinators pressing "start" at once get one process.
+    db.session.execute(db.select(Municipality.id).where(Municipality.id == municipality.id).with_for_update())
     running = db.session.execute(
         db.select(ProcessInstance.id).join(ProcessInstance.version)
         .where(ProcessInstance.municipality_id == municipality.id,
@@ -155,17 +157,33 @@ def due_timer_instance_ids(now: datetime) -> list[int]:
 
 
 def fire_timers(instance_id: int, now: datetime) -> bool:
-    """Advance one instance whose timer is due. Returns True when it moved."""
+    """Advance one instance whose timer is due. True when the process moved.
+
+    The engine judges timers by the real clock: a timer not yet due by it leaves the
+    instance untouched (no state write, no audit row)."""
     instance = lock(instance_id)
     if instance.status != "running" or instance.next_timer_at is None or instance.next_timer_at > now:
         return False
     workflow = load(instance)
     before = instance.next_timer_at
+    waiting_before = {t.id for t in workflow.ready_human_tasks()}
     try:
         workflow.advance()
     except engine.EngineError as exc:
         raise ServiceError(str(exc)) from exc
+    moved = workflow.next_timer_at() != before or workflow.is_completed() or \
+        {t.id for t in workflow.ready_human_tasks()} != waiting_before
+    if not moved:
+        return False
     persist(instance, workflow, None)
     audit.record("timer.fired", None, municipality_id=instance.municipality_id,
                  instance_id=instance.id, due=before.isoformat())
     return True
+
+
+def postpone_failed_timer(instance_id: int, now: datetime, error: str, retry_after: timedelta) -> None:
+    """A timer whose instance cannot advance is retried later, not every poll, and shows on the instance."""
+    instance = lock(instance_id)
+    instance.next_timer_at = now + retry_after
+    audit.record("timer.failed", None, municipality_id=instance.municipality_id,
+                 instance_id=instance.id, error=error[:500], retry_at=instance.next_timer_at.isoformat())

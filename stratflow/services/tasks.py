@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask_babel import gettext as _
 
 from .. import engine
@@ -11,7 +9,7 @@ from ..extensions import db
 from ..models import TaskRecord
 from ..models.base import utcnow
 from . import Conflict, NotFound, ServiceError, audit, forms
-from .instances import load, lock, persist
+from .instances import load, lock, persist, spec_key
 
 
 def form_schema(record: TaskRecord) -> dict:
@@ -24,31 +22,19 @@ def form_schema(record: TaskRecord) -> dict:
 
 
 def instructions(record: TaskRecord) -> str | None:
-    """The instructions of the task's BPMN element (read from the stored definition)."""
-    return _instructions_index(record.instance.version).get(record.bpmn_id)
-
-
-_instructions_cache: dict[int, dict] = {}
-
-
-def _instructions_index(version) -> dict:
-    cached = _instructions_cache.get(version.id)
-    if cached is None:
-        spec = json.loads(version.spec_json)
-        cached = {}
-        for tasks in [spec["spec"]["task_specs"]] + [s["task_specs"] for s in spec["subprocess_specs"].values()]:
-            for task_spec in tasks.values():
-                text = (task_spec.get("extensions") or {}).get("instructionsForEndUser")
-                if text and task_spec.get("bpmn_id"):
-                    cached[task_spec["bpmn_id"]] = text
-        _instructions_cache[version.id] = cached
-    return cached
+    """The instructions of the task's BPMN element (from the stored definition)."""
+    version = record.instance.version
+    return engine.instructions(spec_key(version), version.spec_json).get(record.bpmn_id)
 
 
 def save_draft(record: TaskRecord, actor, data: dict) -> None:
-    if record.state != "open":
+    # One conditional UPDATE: a draft never lands on a task someone completed meanwhile.
+    saved = db.session.execute(
+        db.update(TaskRecord).where(TaskRecord.id == record.id, TaskRecord.state == "open")
+        .values(draft=data).execution_options(synchronize_session=False)).rowcount
+    if not saved:
         raise Conflict(_("Bu görev artık açık değil."))
-    record.draft = data
+    db.session.expire(record, ["draft"])
     audit.record("task.draft_saved", actor, municipality_id=record.municipality_id,
                  instance_id=record.instance_id, task_id=record.id, step=record.bpmn_id)
 

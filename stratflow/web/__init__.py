@@ -25,4 +25,11 @@ def register_blueprints(app) -> None:
     app.register_error_handler(413, lambda e: page(413, _("Yüklenen dosya çok büyük.")))
     app.register_error_handler(CSRFError, lambda e: page(
         400, _("Form süresi doldu ya da güvenlik doğrulaması başarısız oldu. Sayfayı yenileyip tekrar deneyin.")))
+    from ..services import ServiceError
+
+    def service_error(exc):
+        status = {"not_found": 404, "conflict": 409, "validation": 422}.get(exc.code, 400)
+        return page(status, exc.message)
+
+    app.register_error_handler(ServiceError, service_error)
     app.register_error_handler(500, lambda e: page(500, _("Beklenmeyen bir hata oluştu; işlem kaydedilmedi.")))
