@@ -1,17 +1,40 @@
 """Database connection behaviour.
 
 SQLite: WAL journal, foreign keys, a busy timeout and `BEGIN IMMEDIATE`, so that two
-writers queue instead of silently losing an update. PostgreSQL needs nothing special:
-transitions take a row lock on the instance (SELECT … FOR UPDATE).
+writers queue instead of silently losing an update. Pages that only read (GET/HEAD of the
+web UI) begin a plain deferred transaction instead, so readers never wait for each other.
+PostgreSQL needs nothing special: transitions take a row lock on the instance
+(SELECT … FOR UPDATE).
 """
 
+from contextvars import ContextVar
+
+from flask import g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 _installed = False
+_read_only = ContextVar("stratflow_read_only_request", default=False)
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def init_app(app) -> None:
+    @app.before_request
+    def _mark_read_only():
+        # The API records token use even on GET: it keeps the writer's transaction.
+        if request.method in READ_METHODS and not request.path.startswith("/api/"):
+            g.read_only_token = _read_only.set(True)
+
+    @app.teardown_request
+    def _unmark(_exc=None):
+        token = g.pop("read_only_token", None)
+        if token is not None:
+            _read_only.reset(token)
+
+    _install_listeners()
+
+
+def _install_listeners() -> None:
     global _installed
     if _installed:
         return
@@ -31,4 +54,4 @@ def init_app(app) -> None:
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(conn):
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")

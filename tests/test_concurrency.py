@@ -82,3 +82,15 @@ def test_many_units_at_once_all_land_and_process_moves_on(demo, app):
     assert _race(app, jobs) == ["ok"] * len(jobs)
     team = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="team_list", state="open")).scalars().all()
     assert len(team) == 1
+
+
+def test_reading_pages_do_not_wait_for_a_writer(demo, app):
+    """While another transaction holds SQLite's write lock, pages that only read still answer."""
+    from .conftest import signed_in
+
+    browser = signed_in(app.test_client(), "sgm@camlitepe.bel.tr")
+    with db.engine.connect() as writer:
+        writer.execute(db.update(ProcessInstance).values(title=ProcessInstance.title))  # takes the write lock
+        assert browser.get("/").status_code == 200
+        assert browser.get("/instances").status_code == 200
+        writer.rollback()

@@ -77,12 +77,14 @@ def spec_to_json(spec, subprocess_specs: dict) -> str:
         })
 
 
-def _specs(cache_key: str, spec_json: str):
-    """Restore a spec once per process (restoring is far cheaper than parsing, caching cheaper still)."""
+def _specs(cache_key: str, spec_json):
+    """Restore a spec once per process (restoring is far cheaper than parsing, caching cheaper still).
+
+    `spec_json` is the stored text or a callable returning it (read only on a cache miss)."""
     cached = _spec_cache.get(cache_key)
     if cached is None:
         with _lock:
-            dct = json.loads(spec_json)
+            dct = json.loads(spec_json() if callable(spec_json) else spec_json)
             if dct.get("schema") != SPEC_SCHEMA:
                 raise EngineError(f"unsupported spec schema {dct.get('schema')!r}")
             spec = _spec_registry.restore(dct["spec"])
@@ -94,7 +96,7 @@ def _specs(cache_key: str, spec_json: str):
 _instructions_cache: dict[str, dict] = {}
 
 
-def instructions(cache_key: str, spec_json: str) -> dict:
+def instructions(cache_key: str, spec_json) -> dict:
     """bpmn_id -> instructions for end users, for every task of a stored spec."""
     cached = _instructions_cache.get(cache_key)
     if cached is None:
@@ -142,7 +144,7 @@ class Workflow:
         return handle
 
     @classmethod
-    def load(cls, cache_key: str, spec_json: str, state: str) -> Workflow:
+    def load(cls, cache_key: str, spec_json, state: str) -> Workflow:
         try:
             envelope = _migrate_envelope(json.loads(state))
         except ValueError as exc:

@@ -26,9 +26,9 @@ class DefinitionVersion(db.Model):
     version = db.Column(db.Integer, nullable=False)
     content_hash = db.Column(db.String(64), nullable=False, index=True)
     filename = db.Column(db.String(200), nullable=False)
-    bpmn_xml = db.Column(db.Text, nullable=False)
+    bpmn_xml = db.deferred(db.Column(db.Text, nullable=False))
     forms = db.Column(db.JSON, nullable=False, default=dict)       # filename -> JSON schema
-    spec_json = db.Column(db.Text, nullable=False)                 # serialised spec + subprocess specs
+    spec_json = db.deferred(db.Column(db.Text, nullable=False))    # serialised spec + subprocess specs
     lane_roles = db.Column(db.JSON, nullable=False, default=dict)  # lane name -> role
     spec_schema = db.Column(db.Integer, nullable=False)
     created_by_id = db.Column(db.ForeignKey("user.id"), nullable=True)

@@ -13,7 +13,7 @@ class ProcessInstance(db.Model):
     municipality_id = db.Column(db.ForeignKey("municipality.id"), nullable=False, index=True)
     title = db.Column(db.String(300), nullable=False)
     status = db.Column(db.String(20), nullable=False, default="running")
-    state = db.Column(db.Text, nullable=False)                 # engine state, JSON text
+    state = db.deferred(db.Column(db.Text, nullable=False))   # engine state, JSON text: loaded on demand
     state_schema = db.Column(db.Integer, nullable=False)       # our envelope version
     revision = db.Column(db.Integer, nullable=False, default=1)  # bumped by every transition
     next_timer_at = db.Column(db.DateTime, nullable=True)

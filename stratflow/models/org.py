@@ -34,8 +34,7 @@ class Municipality(db.Model):
     council_weekday = db.Column(db.String(10), nullable=False, default="tuesday")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    units = db.relationship("SpendingUnit", back_populates="municipality",
-                            order_by="SpendingUnit.name", lazy="selectin")
+    units = db.relationship("SpendingUnit", back_populates="municipality", order_by="SpendingUnit.name")
 
 
 class SpendingUnit(db.Model):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_
 
 from ..extensions import db
-from ..models import Municipality, ProcessInstance, RoleAssignment, TaskRecord
+from ..models import DefinitionVersion, Municipality, ProcessInstance, RoleAssignment, TaskRecord
 from . import NotFound, valid_id
 
 # Roles that may open an instance page of their municipality.
@@ -58,14 +58,21 @@ def can_manage(user, municipality_id: int) -> bool:
     return user.is_admin or municipality_id in user.municipality_ids(*MANAGERS)
 
 
-def task_for(user, task_id: str) -> TaskRecord:
-    """A task the user may act on or, as an instance viewer, look at; else NotFound."""
+def task_with_permission(user, task_id: str) -> tuple[TaskRecord, bool]:
+    """A task the user may act on or, as an instance viewer, look at — and whether they may act;
+    NotFound otherwise."""
     record = db.session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
     if record is None:
         raise NotFound()
-    if can_act(user, record) or can_view_instance(user, record.instance):
-        return record
+    if can_act(user, record):
+        return record, True
+    if can_view_instance(user, record.instance):
+        return record, False
     raise NotFound()
+
+
+def task_for(user, task_id: str) -> TaskRecord:
+    return task_with_permission(user, task_id)[0]
 
 
 def instance_for(user, instance_id: int) -> ProcessInstance:
@@ -76,7 +83,9 @@ def instance_for(user, instance_id: int) -> ProcessInstance:
 
 
 def visible_instances(user) -> list[ProcessInstance]:
-    query = (db.select(ProcessInstance).options(db.defer(ProcessInstance.state))
+    query = (db.select(ProcessInstance)
+             .options(db.joinedload(ProcessInstance.municipality),
+                      db.joinedload(ProcessInstance.version).joinedload(DefinitionVersion.definition))
              .order_by(ProcessInstance.started_at.desc()))
     if not user.is_admin:
         query = query.where(ProcessInstance.municipality_id.in_(user.municipality_ids(*INSTANCE_VIEWERS)))

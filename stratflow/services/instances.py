@@ -70,6 +70,7 @@ def lock(instance_id: int) -> ProcessInstance:
     """Lock the instance row for this transaction (SQLite: the write lock is already held)."""
     instance = db.session.execute(
         db.select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        .options(db.undefer(ProcessInstance.state))
         .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     if instance is None:
         raise NotFound()
@@ -78,7 +79,8 @@ def lock(instance_id: int) -> ProcessInstance:
 
 def load(instance: ProcessInstance) -> engine.Workflow:
     try:
-        return engine.Workflow.load(spec_key(instance.version), instance.version.spec_json, instance.state)
+        version = instance.version
+        return engine.Workflow.load(spec_key(version), lambda: version.spec_json, instance.state)
     except engine.EngineError as exc:
         raise ServiceError(_("Süreç durumu okunamadı: %(error)s", error=str(exc))) from exc
 

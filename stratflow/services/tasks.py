@@ -24,7 +24,7 @@ def form_schema(record: TaskRecord) -> dict:
 def instructions(record: TaskRecord) -> str | None:
     """The instructions of the task's BPMN element (from the stored definition)."""
     version = record.instance.version
-    return engine.instructions(spec_key(version), version.spec_json).get(record.bpmn_id)
+    return engine.instructions(spec_key(version), lambda: version.spec_json).get(record.bpmn_id)
 
 
 def save_draft(record: TaskRecord, actor, data: dict) -> None:

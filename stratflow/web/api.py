@@ -76,7 +76,8 @@ def token_required(view):
             response.headers["WWW-Authenticate"] = 'Bearer realm="stratflow"'
             return response
         g.api_user = user
-        refresh()  # the locale is now the token user's (stratflow.i18n.select_locale)
+        refresh()  # the locale is now the token user's (stratflow.i18n.select_locale) …
+        get_locale()  # … resolved now, so the response header does not reload the user after commit
         try:
             response = make_response(view(user, *args, **kwargs))
         except ServiceError as exc:
@@ -117,8 +118,9 @@ def _reject_constant(name: str):
 
 
 def _visible_task(user, task_id: str):
+    """(task, whether the user may act on it)."""
     try:
-        return access.task_for(user, task_id)
+        return access.task_with_permission(user, task_id)
     except NotFound:
         raise NotFound(_("Görev bulunamadı.")) from None
 
@@ -132,10 +134,10 @@ def _visible_instance(user, instance_id: int):
         raise NotFound(_("Süreç bulunamadı.")) from None
 
 
-def _task_detail(user, record):
+def _task_detail(record, actionable: bool):
     return api_json.task_detail(
         record, form_schema=tasks.form_schema(record), instructions=tasks.instructions(record),
-        can_complete=record.state == "open" and access.can_act(user, record))
+        can_complete=record.state == "open" and actionable)
 
 
 def _instance_detail(instance):
@@ -155,20 +157,20 @@ def task_list(user):
 @bp.get("/tasks/<task_id>")
 @token_required
 def get_task(user, task_id):
-    return _task_detail(user, _visible_task(user, task_id))
+    return _task_detail(*_visible_task(user, task_id))
 
 
 @bp.post("/tasks/<task_id>/complete")
 @token_required
 def complete_task(user, task_id):
-    record = _visible_task(user, task_id)
-    if not access.can_act(user, record):
+    record, actionable = _visible_task(user, task_id)
+    if not actionable:
         return problem(403, _("Bu görevi tamamlama yetkiniz yok."))
     data = json_object()
     if record.state != "open":
         raise Conflict(_("Bu görev artık açık değil."))
     record = tasks.complete(record.id, user, data)
-    return _task_detail(user, record)
+    return _task_detail(record, False)
 
 
 @bp.get("/instances")

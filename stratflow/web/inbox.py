@@ -22,35 +22,36 @@ def index():
 
 def _task_or_404(task_id):
     try:
-        return access.task_for(current_user, task_id)
+        return access.task_with_permission(current_user, task_id)
     except NotFound:
         abort(404)
 
 
-def _render(record, data, errors, status=200):
+def _render(record, data, errors, status=200, actionable=None):
     locale = str(get_locale())
     schema = tasks.form_schema(record)
     return render_template(
         "inbox/task.html", task=record, instructions=tasks.instructions(record),
         fields=forms.fields(schema, data, errors, locale), errors=errors,
         form_title=forms.label(schema, "", locale), action_form=ActionForm(),
-        can_act=record.state == "open" and access.can_act(current_user, record)), status
+        can_act=record.state == "open" and (access.can_act(current_user, record) if actionable is None
+                                            else actionable)), status
 
 
 @bp.route("/tasks/<task_id>", methods=["GET"])
 @login_required
 def task(task_id):
-    record = _task_or_404(task_id)
-    return _render(record, record.draft or {}, {})
+    record, actionable = _task_or_404(task_id)
+    return _render(record, record.draft or {}, {}, actionable=actionable)
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])
 @login_required
 def submit(task_id):
-    record = _task_or_404(task_id)
+    record, actionable = _task_or_404(task_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if record.state != "open" or not access.can_act(current_user, record):
+    if record.state != "open" or not actionable:
         flash(_("Bu görev artık açık değil ya da size atanmamış."), "error")
         return _render(record, record.draft or {}, {}, 409)
     data = forms.parse(tasks.form_schema(record), request.form)
