@@ -141,7 +141,8 @@ def tick(now_text: str | None) -> None:
         raise click.BadParameter(f"not an ISO date-time: {now_text}") from exc
     if now is not None and now.tzinfo is not None:
         now = now.astimezone(UTC).replace(tzinfo=None)
-    click.echo(run_due_jobs(current_app._get_current_object(), now))
+    result = run_due_jobs(current_app._get_current_object(), now)
+    click.echo(" ".join(f"{name}={count}" for name, count in result.items()))
 
 
 @group.command("serve")
@@ -156,6 +157,7 @@ def serve(host: str, port: int) -> None:
 
     from .jobs.scheduler import start_embedded
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line every poll is noise
     app = current_app._get_current_object()
     start_embedded(app)
     click.echo(f"stratflow on http://{host}:{port}/ — scheduler running in this process")
