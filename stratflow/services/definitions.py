@@ -118,8 +118,11 @@ def content_hash(data: bytes, forms: dict) -> str:
 
 
 def current_version(key: str) -> DefinitionVersion | None:
-    definition = db.session.execute(db.select(ProcessDefinition).filter_by(key=key)).scalar_one_or_none()
-    return definition.current if definition else None
+    """The newest version of a definition, read with one query (its large texts load on demand)."""
+    return db.session.execute(
+        db.select(DefinitionVersion).join(DefinitionVersion.definition)
+        .where(ProcessDefinition.key == key).order_by(DefinitionVersion.version.desc()).limit(1)
+    ).scalar_one_or_none()
 
 
 # -- reading (the administration pages) -----------------------------------------------
