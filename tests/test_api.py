@@ -486,13 +486,15 @@ def test_instances_list_and_detail(api, demo):
 
     body = check(sgm.get(f"/instances/{instance.id}"), "get", "/instances/{instance_id}", 200)
     assert {k: body[k] for k in listed[0]} == listed[0]
-    assert body["started_by"]["full_name"] == "Zeynep Çelik" and body["next_timer_at"] is None
+    # The only timer: the escalation of late nominations, at the end of the circular's deadline day.
+    deadline = (demo.mazbata_date + timedelta(days=30)).isoformat()
+    assert body["started_by"]["full_name"] == "Zeynep Çelik" and body["next_timer_at"] == f"{deadline}T20:59:00Z"
     assert len(body["open_tasks"]) == 11
     assert {t["bpmn_id"] for t in body["open_tasks"]} == {"team_nomination"}
     assert all(t["unit"] and t["role"] == "unit_manager" and t["due_date"] for t in body["open_tasks"])
     assert [(t["bpmn_id"], t["completed_by"]["full_name"]) for t in body["completed_tasks"]] == [
         ("circular_draft", "Zeynep Çelik"), ("circular_approval", "Levent Erdem"),
-        ("team_nomination", "İrem Güneş")]
+        ("board_composition", "Zeynep Çelik"), ("board_approval", "Levent Erdem"), ("team_nomination", "İrem Güneş")]
     assert all(t["completed_at"].endswith("Z") for t in body["completed_tasks"])
 
     for viewer in ("baskan@camlitepe.bel.tr", "danisman@aymett.example", "yaziisleri@camlitepe.bel.tr",
@@ -678,7 +680,9 @@ def test_unknown_routes_and_methods_answer_in_json(api):
 # -- the whole process ---------------------------------------------------------------------
 
 def test_whole_process_through_the_api(api, app):
-    """Every unit nominates, the coordinator closes the list, the timer fires, the mayor approves."""
+    """Every unit nominates, the coordinator closes the list, the timer fires, the coordinator drafts
+    the preparation program and the mayor approves it: the situation analysis starts. (The rest of
+    the process through the API: tests/test_strategic_plan.py.)"""
     import time_machine
 
     from stratflow.jobs.scheduler import run_due_jobs
@@ -701,14 +705,21 @@ def test_whole_process_through_the_api(api, app):
     later = datetime.combine(kickoff + timedelta(days=1), datetime.min.time())
     with time_machine.travel(later, tick=False):
         assert run_due_jobs(app, later)["timers_fired"] == 1
+    program = check(sgm.get("/tasks"), "get", "/tasks", 200)["tasks"]
+    assert [t["bpmn_id"] for t in program] == ["program_draft"]
+    check(sgm.post(f"/tasks/{program[0]['id']}/complete", {
+        "program_activities": [{"phase": "situation", "activity": "Durum analizi"}],
+        "analysis_deadline": (kickoff + timedelta(days=30)).isoformat()}), "post", "/tasks/{task_id}/complete", 200)
     mayor = api("baskan@camlitepe.bel.tr")
     approval = check(mayor.get("/tasks"), "get", "/tasks", 200)["tasks"]
     assert [t["bpmn_id"] for t in approval] == ["program_approval"]
-    refused = check(mayor.post(f"/tasks/{approval[0]['id']}/complete", {"program_approved": False}),
+    refused = check(mayor.post(f"/tasks/{approval[0]['id']}/complete", {"program_decision": "return"}),
                     "post", "/tasks/{task_id}/complete", 422)
-    assert list(refused["error"]["fields"]) == ["program_approved"]
-    check(mayor.post(f"/tasks/{approval[0]['id']}/complete", {"program_approved": True}),
+    assert list(refused["error"]["fields"]) == ["program_note"]
+    check(mayor.post(f"/tasks/{approval[0]['id']}/complete", {"program_decision": "approve"}),
           "post", "/tasks/{task_id}/complete", 200)
-    done = check(sgm.get(f"/instances/{instance_id}"), "get", "/instances/{instance_id}", 200)
-    assert done["status"] == "completed" and done["completed_at"] and done["open_tasks"] == []
-    assert done["completed_tasks"][-1]["bpmn_id"] == "program_approval"
+    moved = check(sgm.get(f"/instances/{instance_id}"), "get", "/instances/{instance_id}", 200)
+    assert moved["status"] == "running" and moved["completed_at"] is None
+    assert moved["completed_tasks"][-1]["bpmn_id"] == "program_approval"
+    assert {t["bpmn_id"] for t in moved["open_tasks"]} == {
+        "unit_analysis", "plan_evaluation", "policy_analysis", "stakeholder_analysis", "environment_analysis"}

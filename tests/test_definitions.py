@@ -237,14 +237,12 @@ def test_running_instance_keeps_its_version_and_new_ones_use_the_new(demo, ctx):
     with time_machine.travel(later, tick=False):
         assert instances.fire_timers(old.id, later)
     db.session.commit()
-    [approval] = _open_tasks("program_approval")
-    tasks.complete(approval.id, coordinator, {"program_approved": True})
-    db.session.commit()
+    [program] = _open_tasks("program_draft")  # the old instance moves on, still on v1
     db.session.expire_all()
     old = db.session.get(ProcessInstance, old.id)
-    assert old.status == "completed" and old.version_id == v1.id
+    assert program.instance_id == old.id and old.status == "running" and old.version_id == v1.id
 
-    town = Municipality(name="Deneme Belediyesi", province="Balıkesir", type="belde", population=4000,
+    town = Municipality(name="Deneme Belediyesi", province="Balıkesir", type="ilce", population=60000,
                         election_date=date(2024, 3, 31))
     db.session.add_all([town, SpendingUnit(municipality=town, name="Yazı İşleri Müdürlüğü")])
     db.session.flush()

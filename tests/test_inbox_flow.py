@@ -73,7 +73,9 @@ def test_no_nominee_needs_reason(demo, client):
 
 
 def test_whole_process_through_pages(demo, client):
-    """Every unit nominates, the coordinator closes the team list, the timer fires, the mayor approves."""
+    """Every unit nominates, the coordinator closes the team list, the timer fires, the coordinator
+    drafts the preparation program and the mayor approves it: the situation analysis starts.
+    (The whole process in a browser: tests/test_browser_full.py.)"""
     from datetime import date, datetime, timedelta
 
     import time_machine
@@ -101,16 +103,27 @@ def test_whole_process_through_pages(demo, client):
         assert run_due_jobs(client.application, later)["timers_fired"] == 1
     db.session.commit()
     db.session.expire_all()
+    [program] = _open("program_draft")
+    assert program.role == "coordinator"
+    assert coordinator.post(f"/tasks/{program.id}", {
+        "action": "submit", "program_activities-0-phase": "situation",
+        "program_activities-0-activity": "Durum analizi çalıştayı",
+        "analysis_deadline": (kickoff + timedelta(days=30)).isoformat()}).status_code == 302
+    db.session.expire_all()
     approval = _open("program_approval")
     assert len(approval) == 1 and approval[0].role == "mayor"
     mayor = signed_in(client.application.test_client(), "baskan@camlitepe.bel.tr")
     r = mayor.post(f"/tasks/{approval[0].id}", {"action": "submit"})
     assert r.status_code == 422
-    assert mayor.post(f"/tasks/{approval[0].id}", {"action": "submit", "program_approved": "1"}).status_code == 302
+    r = mayor.post(f"/tasks/{approval[0].id}", {"action": "submit", "program_decision": "approve"})
+    assert r.status_code == 302
     db.session.expire_all()
-    assert db.session.get(ProcessInstance, instance.id).status == "completed"
+    assert db.session.get(ProcessInstance, instance.id).status == "running"
+    assert {t.bpmn_id for t in _open()} == {"unit_analysis", "plan_evaluation", "policy_analysis",
+                                           "stakeholder_analysis", "environment_analysis"}
     page = coordinator.get(f"/instances/{instance.id}").get_data(as_text=True)
-    assert "Tamamlandı" in page and "Hazırlık programını onayla" in page
+    assert "Yürütülüyor" in page and "Hazırlık programını onayla" in page
+    assert "Birim durum analizi girdilerini hazırla" in page
 
 
 def test_nomination_form_explains_what_is_missing(demo, client):

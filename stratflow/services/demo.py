@@ -80,7 +80,8 @@ def load(today: date | None = None) -> Municipality:
 
 
 def _advance(town: Municipality) -> None:
-    """Start the process and take it to the nominations, with one unit already done."""
+    """Start the process and take it to the nominations, with one unit already done: the
+    circular is signed and the Strategy Development Board formed (deputy mayors + managers)."""
     coordinator = _user(f"sgm@{DOMAIN}")
     mayor = _user(f"baskan@{DOMAIN}")
     instance = instances.start_instance(town, coordinator)
@@ -89,6 +90,16 @@ def _advance(town: Municipality) -> None:
         "nomination_deadline": deadline, "coordinating_unit": "Strateji Geliştirme Müdürlüğü",
         "timetable": "Genelge: Nisan 2024 · Durum analizi: Mayıs–Haziran · Meclis: Eylül 2024"})
     _complete_open(instance, "circular_approval", mayor, {"circular_decision": "approve"})
+    _complete_open(instance, "board_composition", coordinator, {
+        "deputy_mayors": [{"full_name": "Nermin Aksoy", "title": "Başkan Yardımcısı",
+                           "email": f"baskanyardimcisi1@{DOMAIN}"},
+                          {"full_name": "Kemal Özdemir", "title": "Başkan Yardımcısı",
+                           "email": f"baskanyardimcisi2@{DOMAIN}"}],
+        "other_members": [{"full_name": "Zeynep Çelik", "title": "Strateji Geliştirme Müdürü",
+                           "unit": "Strateji Geliştirme Müdürlüğü"},
+                          {"full_name": "Mehmet Kaya", "title": "Mali Hizmetler Müdürü",
+                           "unit": "Mali Hizmetler Müdürlüğü"}]})
+    _complete_open(instance, "board_approval", mayor, {"board_decision": "approve"})
     it = _user(f"bilgiislem@{DOMAIN}")
     record = next(t for t in _open(instance) if t.unit and t.unit.code == "bilgiislem")
     tasks.complete(record.id, it, {"members": [
