@@ -8,6 +8,14 @@
 | MAIL_PORT             | 25                                        | SMTP port                                |
 | MAIL_DEFAULT_SENDER   | stratflow@localhost                       | From address                             |
 | MAIL_TIMEOUT          | 10                                        | SMTP timeout in seconds                  |
+| STRATFLOW_MAIL_MAX_ATTEMPTS | 8                                   | SMTP attempts before a mail is dead      |
+| STRATFLOW_MAIL_RETRY_SECONDS | 60                                 | first retry delay (doubles each time)    |
+| STRATFLOW_MAIL_LEASE_SECONDS | 300                                | how long a sender holds a claimed mail   |
+| STRATFLOW_REMINDER_DAYS | 7,3,1                                   | reminders: working days before due date  |
+| STRATFLOW_OVERDUE_EVERY | 2                                       | working days between overdue reminders   |
+| STRATFLOW_REMINDER_HOUR | 8                                       | local hour (Istanbul) reminders go out   |
+| STRATFLOW_ESCALATION_DAYS | 3,6,10                                | working days late → manager, coord., mayor |
+| STRATFLOW_BASE_URL    | http://127.0.0.1:5000                     | address used for links in e-mails        |
 | STRATFLOW_WORKFLOWS   | <repo>/workflows                          | folder of the shipped BPMN definitions   |
 | STRATFLOW_MAX_BPMN_BYTES | 2000000                                | largest BPMN/form upload accepted        |
 | STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
@@ -33,6 +41,10 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, str(default)))
 
 
+def _ints(name: str, default: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in os.environ.get(name, default).split(",") if p.strip())
+
+
 def from_environment() -> dict:
     """Return the configuration mapping for create_app()."""
     default_db = f"sqlite:///{ROOT / 'instance' / 'stratflow.db'}"
@@ -47,6 +59,14 @@ def from_environment() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "stratflow@localhost"),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "MAIL_MAX_ATTEMPTS": _int("STRATFLOW_MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_RETRY_SECONDS": _int("STRATFLOW_MAIL_RETRY_SECONDS", 60),
+        "MAIL_LEASE_SECONDS": _int("STRATFLOW_MAIL_LEASE_SECONDS", 300),
+        "REMINDER_DAYS": _ints("STRATFLOW_REMINDER_DAYS", "7,3,1"),
+        "OVERDUE_EVERY": _int("STRATFLOW_OVERDUE_EVERY", 2),
+        "REMINDER_HOUR": _int("STRATFLOW_REMINDER_HOUR", 8),
+        "ESCALATION_DAYS": _ints("STRATFLOW_ESCALATION_DAYS", "3,6,10"),
+        "BASE_URL": os.environ.get("STRATFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "WORKFLOWS_DIR": os.environ.get("STRATFLOW_WORKFLOWS", str(ROOT / "workflows")),
         "MAX_BPMN_BYTES": _int("STRATFLOW_MAX_BPMN_BYTES", 2_000_000),
         "MAX_CONTENT_LENGTH": _int("STRATFLOW_MAX_UPLOAD_BYTES", 10_000_000),

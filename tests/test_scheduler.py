@@ -43,7 +43,8 @@ def test_second_scheduler_process_blocks_until_first_exits(app, tmp_path):
 
 
 def test_nothing_due_on_an_empty_database(app):
-    assert run_due_jobs(app) == {"timers_fired": 0, "timers_failed": 0}
+    assert run_due_jobs(app) == {"timers_fired": 0, "timers_failed": 0, "reminders_planned": 0,
+                                 "mails_sent": 0, "mails_failed": 0, "mails_dead": 0}
 
 
 def test_a_broken_instance_is_recorded_and_postponed_not_retried_every_poll(demo, app):
@@ -58,10 +59,13 @@ def test_a_broken_instance_is_recorded_and_postponed_not_retried_every_poll(demo
     instance.next_timer_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     now = utcnow()
-    assert run_due_jobs(app, now) == {"timers_fired": 0, "timers_failed": 1}
+    assert run_due_jobs(app, now)["timers_failed"] == 1
     db.session.expire_all()
     failed = db.session.execute(db.select(AuditEvent).filter_by(action="timer.failed")).scalar_one()
     assert failed.instance_id == instance.id and "cannot be read" in failed.details["error"]
     assert db.session.get(ProcessInstance, instance.id).next_timer_at >= now + timedelta(minutes=59)
     db.session.commit()
-    assert run_due_jobs(app, now) == {"timers_fired": 0, "timers_failed": 0}
+    assert run_due_jobs(app, now)["timers_failed"] == 0
+    from .conftest import signed_in
+    page = signed_in(app.test_client(), "sgm@camlitepe.bel.tr").get(f"/instances/{instance.id}").get_data(as_text=True)
+    assert 'data-test="incidents"' in page and "cannot be read" in page

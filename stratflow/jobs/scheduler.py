@@ -45,8 +45,38 @@ def run_due_jobs(app, now: datetime | None = None) -> dict:
                 log.exception("timer of instance %s failed", instance_id)
                 instances.postpone_failed_timer(instance_id, now, getattr(exc, "message", str(exc)), RETRY_AFTER)
                 db.session.commit()
+        result = {"timers_fired": fired, "timers_failed": failed,
+                  "reminders_planned": _plan_reminders(now), **_deliver_outbox(now)}
         db.session.remove()
-    return {"timers_fired": fired, "timers_failed": failed}
+    return result
+
+
+def _plan_reminders(now: datetime) -> int:
+    """Job "plan due reminders": outbox rows for every reminder whose time has come."""
+    from ..extensions import db
+    from ..services import reminders
+
+    try:
+        planned = reminders.plan_due(now)
+        db.session.commit()
+        return planned
+    except Exception:  # noqa: BLE001 - logged; the next poll tries again, delivery still runs
+        db.session.rollback()
+        log.exception("planning reminders failed")
+        return 0
+
+
+def _deliver_outbox(now: datetime) -> dict:
+    """Job "deliver outbox": send (or capture) the mail that is due."""
+    from ..extensions import db
+    from ..mail import delivery
+
+    try:
+        return delivery.deliver_due(now)
+    except Exception:  # noqa: BLE001 - logged; leases expire, so nothing is lost
+        db.session.rollback()
+        log.exception("delivering the outbox failed")
+        return {"mails_sent": 0, "mails_failed": 0, "mails_dead": 0}
 
 
 class SchedulerLock:

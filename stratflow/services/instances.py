@@ -10,7 +10,7 @@ from .. import engine
 from ..extensions import db
 from ..models import Municipality, ProcessInstance, TaskRecord
 from ..models.base import utcnow
-from . import Conflict, NotFound, ServiceError, audit
+from . import Conflict, NotFound, ServiceError, audit, outbox
 from .definitions import current_version
 
 MAIN_PROCESS = "strategic_plan"
@@ -99,6 +99,7 @@ def persist(instance: ProcessInstance, workflow: engine.Workflow, actor, done_ta
                      instance_id=instance.id)
     _sync_tasks(instance, workflow, actor, done_task_id)
     db.session.flush()
+    outbox.cancel_for_closed_tasks(instance.id)  # reminders of tasks that closed now: cancelled
 
 
 def _sync_tasks(instance, workflow, actor, done_task_id) -> None:

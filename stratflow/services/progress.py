@@ -8,6 +8,8 @@ from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import AuditEvent, RoleAssignment, TaskRecord, User
 
+INCIDENT_ACTIONS = ("mail.failed", "timer.failed")
+
 
 @dataclass
 class InstanceView:
@@ -17,6 +19,7 @@ class InstanceView:
     open_by_unit: dict         # unit name or "" -> tasks
     audit: list
     holders: dict              # task id -> names of the people who can act on it
+    incidents: list            # audit rows that need someone's attention (failed mail, failed timer)
 
 
 def instance_view(instance) -> InstanceView:
@@ -40,7 +43,8 @@ def instance_view(instance) -> InstanceView:
     return InstanceView(open_tasks=open_tasks, completed_tasks=completed,
                         current_steps=[(k, v[0], v[1]) for k, v in steps.items()],
                         open_by_unit=dict(sorted(by_unit.items(), key=lambda kv: tr_sort_key(kv[0]))),
-                        audit=audit, holders=holders)
+                        audit=audit, holders=holders,
+                        incidents=[e for e in audit if e.action in INCIDENT_ACTIONS])
 
 
 def _holders(municipality_id: int, open_tasks: list) -> dict:

@@ -6,11 +6,11 @@ from flask_wtf.csrf import CSRFError
 
 
 def register_blueprints(app) -> None:
-    from . import admin, api, auth, inbox, instances, labels, municipalities
+    from . import admin, api, auth, inbox, instances, labels, maillog, municipalities
 
     labels.init_app(app)
 
-    for module in (auth, inbox, instances, municipalities, admin, api):
+    for module in (auth, inbox, instances, municipalities, admin, api, maillog):
         app.register_blueprint(module.bp)
 
     def page(code, message):

@@ -26,6 +26,7 @@ ACTIONS = {
     "user.activated": _l("Kişi etkinleştirildi"), "user.deactivated": _l("Kişi devre dışı bırakıldı"),
     "import.done": _l("Toplu içe aktarma yapıldı"), "token.created": _l("API anahtarı oluşturuldu"),
     "token.revoked": _l("API anahtarı iptal edildi"),
+    "mail.failed": _l("E-posta tüm denemelere rağmen gönderilemedi"),
     "timer.failed": _l("Zamanlayıcı çalıştırılamadı; bir saat sonra yeniden denenecek"),
 }
 

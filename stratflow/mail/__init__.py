@@ -1,0 +1,1 @@
+"""E-mail: composing messages from templates and delivering the outbox (SMTP or captured)."""

@@ -1,0 +1,138 @@
+"""Delivering the outbox: claim a row with a lease, send it, record the outcome.
+
+A row is claimed by one conditional UPDATE, so two senders (threads, processes, a second
+scheduler started by mistake) never send one row twice; the claim is committed before SMTP
+is spoken, and the database is not touched while sending. Failures are retried with
+exponential backoff; after MAIL_MAX_ATTEMPTS the row is dead and the instance gets an audit
+row "mail.failed". Without MAIL_SERVER mail is captured: marked sent, readable in the mail log.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_mail import Connection, Message
+from sqlalchemy import or_
+
+from ..extensions import db, mail
+from ..models import OutboxMessage
+from ..services import audit
+from ..services.outbox import WAITING
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+class TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout (it has none of its own)."""
+
+    def __init__(self, state, timeout: float):
+        super().__init__(state)
+        self.timeout = timeout
+
+    def configure_host(self):
+        cls = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = cls(self.mail.server, self.mail.port, timeout=self.timeout)
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _claimable(now: datetime):
+    return (OutboxMessage.state.in_(WAITING), OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+
+
+def deliver_due(now: datetime, worker: str | None = None, limit: int = 100) -> dict:
+    """Send what is due as of `now` (naive UTC). Commits after every claim and every outcome."""
+    worker = worker or worker_name()
+    counts = {"mails_sent": 0, "mails_failed": 0, "mails_dead": 0}
+    ids = list(db.session.execute(
+        db.select(OutboxMessage.id).where(*_claimable(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).scalars())
+    db.session.commit()
+    for row_id in ids:
+        message = _claim(row_id, now, worker)
+        db.session.commit()  # the lease is visible to every other sender before SMTP starts
+        if message is None:
+            continue
+        try:
+            captured = _send(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            counts["mails_dead" if _failed(row_id, worker, now, exc) else "mails_failed"] += 1
+        else:
+            _sent(row_id, worker, now, captured)
+            counts["mails_sent"] += 1
+        db.session.commit()
+    return counts
+
+
+def _claim(row_id: int, now: datetime, worker: str) -> Message | None:
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    claimed = db.session.execute(
+        db.update(OutboxMessage).where(OutboxMessage.id == row_id, *_claimable(now))
+        .values(lease_until=now + lease, leased_by=worker)
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        return None
+    row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+    return build_message(row)
+
+
+def build_message(row: OutboxMessage) -> Message:
+    message = Message(subject=row.subject, recipients=[(row.to_name, row.to_address)],
+                      body=row.text_body, html=row.html_body,
+                      sender=current_app.config["MAIL_DEFAULT_SENDER"])
+    message.msgId = row.message_id
+    if row.ics:
+        message.attach("son-tarih.ics", "text/calendar", row.ics.encode())
+    return message
+
+
+def _send(message: Message) -> bool:
+    """Send over SMTP, or capture when no MAIL_SERVER is set. True when captured."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return True
+    state = mail.init_mail({**config, "MAIL_SUPPRESS_SEND": False})
+    with TimeoutConnection(state, config["MAIL_TIMEOUT"]) as connection:
+        connection.send(message)
+    return False
+
+
+def _sent(row_id: int, worker: str, now: datetime, captured: bool) -> None:
+    db.session.execute(
+        db.update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.leased_by == worker)
+        .values(state="sent", sent_at=now, captured=captured, attempts=OutboxMessage.attempts + 1,
+                lease_until=None, leased_by=None, last_error=None)
+        .execution_options(synchronize_session=False))
+
+
+def _failed(row_id: int, worker: str, now: datetime, exc: Exception) -> bool:
+    """Record a failed attempt; True when it was the last one (the row is dead)."""
+    row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+    if row is None or row.leased_by != worker:
+        return False
+    row.attempts += 1
+    row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    row.lease_until = row.leased_by = None
+    if row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        row.state = "dead"
+        audit.record("mail.failed", None, municipality_id=row.municipality_id, instance_id=row.instance_id,
+                     task_id=row.task_id, key=row.key, to=row.to_address, attempts=row.attempts,
+                     error=row.last_error)
+        return True
+    row.state = "failed"
+    delay = timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"] * 2 ** (row.attempts - 1))
+    row.next_attempt_at = now + min(delay, MAX_BACKOFF)
+    return False

@@ -1,0 +1,68 @@
+"""The e-mail outbox: writing rows once, cancelling them when their task closes, the mail log."""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import OutboxMessage, TaskRecord
+from . import NotFound, access, valid_id
+
+WAITING = ("pending", "failed")
+LOG_LIMIT = 500
+
+
+def enqueue(**values) -> bool:
+    """Insert one outbox row unless a row with its key exists. True when it was created.
+
+    One INSERT … ON CONFLICT DO NOTHING: two planners racing on one key leave one row."""
+    values.setdefault("state", "pending")
+    values.setdefault("attempts", 0)
+    values.setdefault("captured", False)
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    return bool(db.session.execute(statement).rowcount)
+
+
+def existing_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        found.update(db.session.execute(
+            db.select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))).scalars())
+    return found
+
+
+def cancel_for_closed_tasks(instance_id: int) -> int:
+    """Mail still waiting for a task of this instance that is no longer open is cancelled
+    (called by every transition, in its transaction)."""
+    closed = db.select(TaskRecord.id).where(TaskRecord.instance_id == instance_id, TaskRecord.state != "open")
+    return db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(WAITING),
+               OutboxMessage.task_id.in_(closed))
+        .values(state="cancelled", lease_until=None, leased_by=None)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def mail_log(user, state: str | None = None) -> list[OutboxMessage]:
+    """The newest mail of the municipalities the user coordinates (all for an admin)."""
+    query = (db.select(OutboxMessage).options(db.joinedload(OutboxMessage.municipality))
+             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(LOG_LIMIT))
+    if not user.is_admin:
+        query = query.where(OutboxMessage.municipality_id.in_(user.municipality_ids(*access.MANAGERS)))
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    return list(db.session.execute(query).unique().scalars())
+
+
+def can_read_log(user) -> bool:
+    return user.is_admin or bool(user.municipality_ids(*access.MANAGERS))
+
+
+def message_for(user, message_id: int) -> OutboxMessage:
+    """One mail of the log; someone else's (or a missing one) is NotFound."""
+    row = db.session.get(OutboxMessage, message_id) if valid_id(message_id) else None
+    if row is None or row.municipality_id is None or not access.can_manage(user, row.municipality_id):
+        raise NotFound()
+    return row
