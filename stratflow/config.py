@@ -4,6 +4,7 @@
 |-----------------------|-------------------------------------------|------------------------------------------|
 | SECRET_KEY            | random, kept in instance/secret_key       | session and CSRF signing                 |
 | DATABASE_URL          | sqlite:///<repo>/instance/stratflow.db    | SQLAlchemy URL (postgresql+psycopg://…)  |
+| STRATFLOW_DB_SEARCH_PATH | unset (the server's default)           | PostgreSQL schema(s) to use, e.g. `plan` |
 | MAIL_SERVER           | unset → mail captured in the database     | SMTP host                                |
 | MAIL_PORT             | 25                                        | SMTP port                                |
 | MAIL_DEFAULT_SENDER   | stratflow@localhost                       | From address                             |
@@ -15,6 +16,7 @@
 | STRATFLOW_OVERDUE_EVERY | 2                                       | working days between overdue reminders   |
 | STRATFLOW_REMINDER_HOUR | 8                                       | local hour (Istanbul) reminders go out   |
 | STRATFLOW_ESCALATION_DAYS | 3,6,10                                | working days late → manager, coord., mayor |
+| STRATFLOW_COUNTDOWN_DAYS | 60,30,14,7,3                          | countdown mails: days before the legal deadline |
 | STRATFLOW_BASE_URL    | http://127.0.0.1:5000                     | address used for links in e-mails        |
 | STRATFLOW_WORKFLOWS   | <repo>/workflows                          | folder of the shipped BPMN definitions   |
 | STRATFLOW_MAX_BPMN_BYTES | 2000000                                | largest BPMN/form upload accepted        |
@@ -27,6 +29,7 @@
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -45,13 +48,24 @@ def _ints(name: str, default: str) -> tuple[int, ...]:
     return tuple(int(p) for p in os.environ.get(name, default).split(",") if p.strip())
 
 
+def _engine_options() -> dict:
+    """Pool options; STRATFLOW_DB_SEARCH_PATH puts PostgreSQL connections in a schema of their own."""
+    options: dict = {"pool_pre_ping": True}
+    search_path = os.environ.get("STRATFLOW_DB_SEARCH_PATH", "").strip()
+    if search_path:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*", search_path):
+            raise ValueError(f"STRATFLOW_DB_SEARCH_PATH is not a list of schema names: {search_path!r}")
+        options["connect_args"] = {"options": f"-csearch_path={search_path}"}
+    return options
+
+
 def from_environment() -> dict:
     """Return the configuration mapping for create_app()."""
     default_db = f"sqlite:///{ROOT / 'instance' / 'stratflow.db'}"
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _installation_secret(),
         "SQLALCHEMY_DATABASE_URI": normalise_db_url(os.environ.get("DATABASE_URL", default_db)),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
@@ -66,6 +80,7 @@ def from_environment() -> dict:
         "OVERDUE_EVERY": _int("STRATFLOW_OVERDUE_EVERY", 2),
         "REMINDER_HOUR": _int("STRATFLOW_REMINDER_HOUR", 8),
         "ESCALATION_DAYS": _ints("STRATFLOW_ESCALATION_DAYS", "3,6,10"),
+        "COUNTDOWN_DAYS": _ints("STRATFLOW_COUNTDOWN_DAYS", "60,30,14,7,3"),
         "BASE_URL": os.environ.get("STRATFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "WORKFLOWS_DIR": os.environ.get("STRATFLOW_WORKFLOWS", str(ROOT / "workflows")),
         "MAX_BPMN_BYTES": _int("STRATFLOW_MAX_BPMN_BYTES", 2_000_000),

@@ -14,25 +14,79 @@ from icalendar import Calendar, Event
 from ..calendar import format_day, working_days_between
 
 
-def reminder_message(task, user, kind: str, day: date, now: datetime) -> dict:
-    """The outbox columns of one reminder (everything but key, ids and times)."""
-    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else "tr"
+def recipient_locale(user) -> str:
+    return user.locale if user.locale in current_app.config["LANGUAGES"] else "tr"
+
+
+def reminder_message(task, user, kind: str, day: date, now: datetime, basis: str | None = None) -> dict:
+    """The outbox columns of one reminder (everything but key, ids and times); `basis` is the
+    step's legal basis, shown when known."""
+    locale = recipient_locale(user)
     link = f"{current_app.config['BASE_URL']}/tasks/{task.id}"
     with force_locale(locale):
         subject, lead = _wording(task, kind, day, locale)
-        context = {
-            "greeting": _("Sayın %(name)s,", name=user.full_name), "lead": lead,
-            "facts": [(_("Adım"), task.name), (_("Belediye"), task.municipality.name),
-                      (_("Son tarih"), format_day(task.due_date, locale))],
-            "link": link, "link_label": _("Göreve git"),
-            "footer": _("Bu ileti stratflow tarafından kendiliğinden gönderilmiştir; yanıtlamayın."),
-            "subject": subject, "locale": locale,
-        }
-        text_body = _render("email/reminder.txt", context)
-        html_body = _render("email/reminder.html", context)
+        facts = [(_("Adım"), task.name), (_("Belediye"), task.municipality.name),
+                 (_("Son tarih"), format_day(task.due_date, locale))]
+        if basis:
+            facts.append((_("Dayanak"), basis))
+        bodies = render_bodies(user, subject, lead, facts, link, _("Göreve git"), locale)
     return {"to_address": user.email, "to_name": user.full_name, "locale": locale, "subject": subject,
-            "text_body": text_body, "html_body": html_body, "ics": due_date_ics(task, link, now),
-            "message_id": message_id(task.id, user.id, kind)}
+            **bodies, "ics": due_date_ics(task, link, now), "message_id": message_id(task.id, user.id, kind)}
+
+
+def countdown_message(instance, user, deadline: date, days_left: int, threshold: int, now: datetime) -> dict:
+    """The outbox columns of one statutory countdown mail: days left to submit the plan to the council."""
+    locale = recipient_locale(user)
+    link = f"{current_app.config['BASE_URL']}/instances/{instance.id}"
+    town = instance.municipality.name
+    with force_locale(locale):
+        subject = _("Yasal süre: stratejik planın Meclise sunulmasına %(days)d gün kaldı (%(municipality)s)",
+                    days=days_left, municipality=town)
+        lead = _("%(municipality)s stratejik planının Meclise sunulması için yasal son gün %(deadline)s; "
+                 "%(days)d gün kaldı.", municipality=town, deadline=format_day(deadline, locale), days=days_left)
+        facts = [(_("Süreç"), instance.title), (_("Belediye"), town),
+                 (_("Yasal son tarih"), format_day(deadline, locale)), (_("Kalan gün"), str(days_left)),
+                 (_("Dayanak"), COUNTDOWN_BASIS)]
+        bodies = render_bodies(user, subject, lead, facts, link, _("Sürece git"), locale)
+    ics = day_ics(f"legal-deadline-{instance.id}@stratflow", deadline, f"{town}: {subject}", link, now)
+    mid = key_message_id(f"countdown.{threshold}", f"{instance.id}:{user.id}:{threshold}")
+    return {"to_address": user.email, "to_name": user.full_name, "locale": locale, "subject": subject,
+            **bodies, "ics": ics, "message_id": mid}
+
+
+COUNTDOWN_BASIS = "5393 sayılı Belediye Kanunu md. 41"  # the plan goes to the council within six months
+
+
+def digest_message(user, rows: list, day: date, key: str) -> dict:
+    """The outbox columns of one daily digest: the subjects of the collected mails, with their links."""
+    locale = recipient_locale(user)
+    base = current_app.config["BASE_URL"]
+    items = [(row.subject, f"{base}/tasks/{row.task_id}" if row.task_id else
+              f"{base}/instances/{row.instance_id}" if row.instance_id else base) for row in rows]
+    with force_locale(locale):
+        subject = _("Günlük özet (%(day)s): %(count)d hatırlatma", day=format_day(day, locale), count=len(rows))
+        context = {
+            "greeting": _("Sayın %(name)s,", name=user.full_name),
+            "lead": _("Ayrı ayrı e-posta yerine günlük özet almayı seçtiniz. Bugünkü hatırlatmalarınız:"),
+            "items": items, "subject": subject, "locale": locale,
+            "footer": _("Bu ileti stratflow tarafından kendiliğinden gönderilmiştir; yanıtlamayın."),
+        }
+        text_body = _render("email/digest.txt", context)
+        html_body = _render("email/digest.html", context)
+    return {"to_address": user.email, "to_name": user.full_name, "locale": locale, "subject": subject,
+            "text_body": text_body, "html_body": html_body, "ics": None,
+            "message_id": key_message_id("digest", key)}
+
+
+def render_bodies(user, subject: str, lead: str, facts: list, link: str, link_label: str, locale: str) -> dict:
+    """Plain text and HTML of one mail (call inside force_locale)."""
+    context = {
+        "greeting": _("Sayın %(name)s,", name=user.full_name), "lead": lead, "facts": facts,
+        "link": link, "link_label": link_label,
+        "footer": _("Bu ileti stratflow tarafından kendiliğinden gönderilmiştir; yanıtlamayın."),
+        "subject": subject, "locale": locale,
+    }
+    return {"text_body": _render("email/reminder.txt", context), "html_body": _render("email/reminder.html", context)}
 
 
 def _render(name: str, context: dict) -> str:
@@ -61,15 +115,20 @@ def _wording(task, kind: str, day: date, locale: str) -> tuple[str, str]:
 
 def due_date_ics(task, link: str, now: datetime) -> str:
     """An all-day calendar entry on the due date (same UID for every reminder of the task)."""
+    return day_ics(f"task-{task.id}@stratflow", task.due_date, task.name, link, now)
+
+
+def day_ics(uid: str, day: date, summary: str, link: str, now: datetime) -> str:
+    """An all-day calendar entry on `day`."""
     calendar = Calendar()
     calendar.add("prodid", "-//stratflow//reminders//TR")
     calendar.add("version", "2.0")
     event = Event()
-    event.add("uid", f"task-{task.id}@stratflow")
+    event.add("uid", uid)
     event.add("dtstamp", now.replace(tzinfo=UTC))
-    event.add("dtstart", task.due_date)
-    event.add("dtend", task.due_date + timedelta(days=1))
-    event.add("summary", task.name)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
     event.add("description", link)
     event.add("url", link)
     calendar.add_component(event)
@@ -78,7 +137,12 @@ def due_date_ics(task, link: str, now: datetime) -> str:
 
 def message_id(task_id: str, user_id: int, kind: str) -> str:
     """The same Message-ID for every attempt at one reminder (receivers drop duplicates)."""
+    return key_message_id(f"reminder.{kind}", f"{task_id}:{user_id}:{kind}")
+
+
+def key_message_id(prefix: str, source: str) -> str:
+    """A Message-ID fixed by what the mail is about (`source`), whatever the attempt."""
     sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "stratflow@localhost"
     domain = sender.rsplit("@", 1)[-1].strip(">") or "localhost"
-    digest = hashlib.sha256(f"{task_id}:{user_id}:{kind}".encode()).hexdigest()[:24]
-    return f"<reminder.{kind}.{digest}@{domain}>"
+    digest = hashlib.sha256(source.encode()).hexdigest()[:24]
+    return f"<{prefix}.{digest}@{domain}>"

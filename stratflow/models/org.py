@@ -56,6 +56,7 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String(200), nullable=True)
     locale = db.Column(db.String(5), nullable=False, default="tr")
     active = db.Column(db.Boolean, nullable=False, default=True)
+    mail_digest = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())  # one daily mail
     municipality_id = db.Column(db.ForeignKey("municipality.id"), nullable=True, index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 

@@ -6,9 +6,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import OutboxMessage, TaskRecord
-from . import NotFound, access, valid_id
+from . import NotFound, access, audit, valid_id
 
-WAITING = ("pending", "failed")
+WAITING = ("pending", "failed")  # what the senders deliver
+NOT_SENT = (*WAITING, "digest")  # what a closed task cancels
 LOG_LIMIT = 500
 
 
@@ -20,8 +21,10 @@ def enqueue(**values) -> bool:
     values.setdefault("attempts", 0)
     values.setdefault("captured", False)
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return bool(db.session.execute(statement).rowcount)
+    statement = (dialect.insert(OutboxMessage).values(**values)
+                 .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id))
+    # RETURNING, not rowcount: psycopg reports -1 for a skipped INSERT … ON CONFLICT DO NOTHING.
+    return db.session.execute(statement).first() is not None
 
 
 def existing_keys(keys: list[str]) -> set[str]:
@@ -39,7 +42,7 @@ def cancel_for_closed_tasks(instance_id: int) -> int:
     closed = db.select(TaskRecord.id).where(TaskRecord.instance_id == instance_id, TaskRecord.state != "open")
     return db.session.execute(
         db.update(OutboxMessage)
-        .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(WAITING),
+        .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(NOT_SENT),
                OutboxMessage.task_id.in_(closed))
         .values(state="cancelled", lease_until=None, leased_by=None)
         .execution_options(synchronize_session=False)).rowcount
@@ -66,3 +69,12 @@ def message_for(user, message_id: int) -> OutboxMessage:
     if row is None or row.municipality_id is None or not access.can_manage(user, row.municipality_id):
         raise NotFound()
     return row
+
+
+def set_digest(user, enabled: bool) -> None:
+    """The reader's choice: one daily digest (True) or each reminder as it comes."""
+    if user.mail_digest == enabled:
+        return
+    user.mail_digest = enabled
+    audit.record("user.mail_digest", user, municipality_id=user.municipality_id, enabled=enabled)
+    db.session.flush()

@@ -14,13 +14,25 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from ..calendar import add_working_days, working_days_between
+from ..calendar import add_working_days, legal_deadline, working_days_between
 from ..extensions import db
-from ..models import ProcessInstance, RoleAssignment, TaskRecord, User
-from . import outbox
+from ..models import (
+    DefinitionVersion,
+    OutboxMessage,
+    ProcessDefinition,
+    ProcessInstance,
+    RoleAssignment,
+    TaskRecord,
+    User,
+)
+from . import outbox, tasks
 
 LOCAL = ZoneInfo("Europe/Istanbul")
 ESCALATION_ROLES = (("unit_manager",), ("coordinator",), ("deputy_mayor", "mayor"))
+COUNTDOWN_PROCESS = "strategic_plan"  # the process whose council submission has a legal deadline
+COUNCIL_DECISION = "council_decision"  # once completed, the plan is before the council: no countdown
+COUNTDOWN_ROLES = ("coordinator", "mayor")
+BASIS_MARK = "Dayanak:"
 
 
 def reminder_day(now: datetime, hour: int) -> date:
@@ -124,22 +136,126 @@ def message_key(task_id: str, user_id: int, kind: str) -> str:
 
 
 def plan_due(now: datetime) -> int:
-    """Write the outbox rows of every reminder due as of `now`. Returns how many were created."""
-    from ..mail.compose import reminder_message
-
+    """Write the outbox rows of every reminder and countdown mail due as of `now`.
+    Returns how many were created."""
     config = current_app.config
     day = reminder_day(now, config["REMINDER_HOUR"])
+    return _plan_task_reminders(now, day, config) + plan_countdowns(now, day, config) + plan_digests(now, day)
+
+
+def initial_state(user: User) -> str:
+    """A digest reader's reminders wait for the day's digest instead of going out one by one."""
+    return "digest" if user.mail_digest else "pending"
+
+
+def _plan_task_reminders(now: datetime, day: date, config) -> int:
+    from ..mail.compose import reminder_message
+
     cache: dict = {}
     candidates = [(task, kind, user) for task in open_tasks_with_due_dates()
                   for kind, user in wanted(task, day, config, cache)]
     have = outbox.existing_keys([message_key(t.id, u.id, k) for t, k, u in candidates])
     created = 0
+    bases: dict[str, str | None] = {}
     for task, kind, user in candidates:
         key = message_key(task.id, user.id, kind)
         if key in have:
             continue
+        if task.id not in bases:
+            bases[task.id] = legal_basis(tasks.instructions(task))
         created += outbox.enqueue(key=key, kind=kind, recipient_id=user.id, task_id=task.id,
                                   instance_id=task.instance_id, municipality_id=task.municipality_id,
-                                  next_attempt_at=now, created_at=now,
-                                  **reminder_message(task, user, kind, day, now))
+                                  next_attempt_at=now, created_at=now, state=initial_state(user),
+                                  **reminder_message(task, user, kind, day, now, bases[task.id]))
     return created
+
+
+def legal_basis(instructions: str | None) -> str | None:
+    """The legal basis a step's instructions name: the text after "Dayanak:" (the instructions'
+    last sentence by convention), without its final full stop."""
+    if not instructions or BASIS_MARK not in instructions:
+        return None
+    basis = instructions.split(BASIS_MARK, 1)[1].strip().splitlines()[0].strip()
+    return basis.rstrip(".").strip() or None
+
+
+def countdown_threshold(deadline: date, day: date, thresholds: tuple[int, ...]) -> int | None:
+    """The countdown mail whose day has come: the smallest of `thresholds` (days before the
+    legal deadline) reached by `day`; None before the first and after the deadline. As with
+    reminders, only the latest one counts: a missed earlier countdown is not sent late."""
+    left = (deadline - day).days
+    reached = [n for n in thresholds if 0 <= left <= n]
+    return min(reached) if reached else None
+
+
+def countdown_instances() -> list[ProcessInstance]:
+    """Running strategic-plan instances whose council decision is not recorded yet."""
+    decided = db.select(TaskRecord.instance_id).where(TaskRecord.bpmn_id == COUNCIL_DECISION,
+                                                      TaskRecord.state == "completed")
+    return list(db.session.execute(
+        db.select(ProcessInstance).join(ProcessInstance.version).join(DefinitionVersion.definition)
+        .where(ProcessInstance.status == "running", ProcessDefinition.key == COUNTDOWN_PROCESS,
+               ProcessInstance.id.not_in(decided))
+        .options(db.joinedload(ProcessInstance.municipality))).scalars())
+
+
+def countdown_key(instance_id: int, user_id: int, days: int) -> str:
+    return f"countdown:{instance_id}:{user_id}:{days}"
+
+
+def plan_countdowns(now: datetime, day: date, config) -> int:
+    """Countdown mails to the legal deadline for the coordinators and the mayor, once per
+    (instance, recipient, threshold)."""
+    from ..mail.compose import countdown_message
+
+    created = 0
+    for instance in countdown_instances():
+        deadline = legal_deadline(instance.municipality.election_date)
+        threshold = countdown_threshold(deadline, day, tuple(config["COUNTDOWN_DAYS"]))
+        if threshold is None:
+            continue
+        for user in _holders(instance.municipality_id, COUNTDOWN_ROLES, None):
+            key = countdown_key(instance.id, user.id, threshold)
+            if outbox.existing_keys([key]):
+                continue
+            created += outbox.enqueue(key=key, kind=f"countdown-{threshold}", recipient_id=user.id,
+                                      instance_id=instance.id, municipality_id=instance.municipality_id,
+                                      next_attempt_at=now, created_at=now, state=initial_state(user),
+                                      **countdown_message(instance, user, deadline, (deadline - day).days,
+                                                          threshold, now))
+    return created
+
+
+def digest_key(user_id: int, day: date) -> str:
+    return f"digest:{user_id}:{day.isoformat()}"
+
+
+def plan_digests(now: datetime, day: date) -> int:
+    """One digest mail per reader and day, collecting the reminders waiting for it (state
+    "digest"; they become "digested"). What comes after the day's digest waits for the next."""
+    from ..mail.compose import digest_message
+
+    waiting = list(db.session.execute(
+        db.select(OutboxMessage).where(OutboxMessage.state == "digest", OutboxMessage.created_at <= now)
+        .order_by(OutboxMessage.recipient_id, OutboxMessage.created_at, OutboxMessage.id)).scalars())
+    by_user: dict[int, list[OutboxMessage]] = {}
+    for row in waiting:
+        by_user.setdefault(row.recipient_id, []).append(row)
+    created = 0
+    for user_id, rows in by_user.items():
+        user = db.session.get(User, user_id) if user_id is not None else None
+        if user is None or not user.active:
+            _set_state(rows, "cancelled", now)
+            continue
+        key = digest_key(user.id, day)
+        if outbox.enqueue(key=key, kind="digest", recipient_id=user.id, municipality_id=rows[0].municipality_id,
+                          next_attempt_at=now, created_at=now, **digest_message(user, rows, day, key)):
+            _set_state(rows, "digested", now)
+            created += 1
+    return created
+
+
+def _set_state(rows: list[OutboxMessage], state: str, now: datetime) -> None:
+    for row in rows:
+        row.state, row.sent_at = state, now if state == "digested" else None
+    db.session.flush()

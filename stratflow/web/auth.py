@@ -2,13 +2,20 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
 
 from ..extensions import db
-from ..services import ServiceError, accounts
+from ..services import ServiceError, accounts, outbox
 from .forms import ActionForm, LanguageForm, LoginForm, TokenForm
 
 bp = Blueprint("auth", __name__)
+
+
+class DigestForm(FlaskForm):
+    mail_digest = BooleanField(_l("Hatırlatmaları ayrı ayrı değil, günde bir özet e-postasında al"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,8 +80,26 @@ def profile():
                 status = 400
         else:
             status = 400
-    return render_template("auth/profile.html", form=form, secret=secret,
+    return render_template("auth/profile.html", form=form, secret=secret, digest_form=_digest_form(),
                            tokens=accounts.tokens_of(current_user)), status
+
+
+def _digest_form() -> DigestForm:
+    return DigestForm(formdata=None, mail_digest=current_user.mail_digest)
+
+
+@bp.route("/profile/mail", methods=["POST"])
+@login_required
+def mail_preference():
+    form = DigestForm()
+    if not form.validate_on_submit():
+        flash(_("Güvenlik doğrulaması başarısız oldu."), "error")
+        return render_template("auth/profile.html", form=TokenForm(formdata=None), secret=None,
+                               digest_form=_digest_form(), tokens=accounts.tokens_of(current_user)), 400
+    outbox.set_digest(current_user, bool(form.mail_digest.data))
+    db.session.commit()
+    flash(_("E-posta tercihiniz kaydedildi."), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
