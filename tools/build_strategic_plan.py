@@ -147,6 +147,46 @@ adopted_late = council_decision_date > legal_deadline
 governor_due_date = add_days(council_decision_date, 7)
 '''
 
+# Due-date rule of every user task (stratflow/calendar/rules.py; DOMAIN.md §2–3 defaults). A rule wins
+# over dueDateVariable; the variable is the fallback while the rule's anchor has no value yet.
+# circular_date is the day the mayor approved the circular; target_council_meeting the meeting the clerk
+# entered, else the last regular meeting on or before the legal deadline (else the deadline itself).
+DUE_RULES = {
+    "voluntary_decision": "mazbata_date + 10 days",
+    "circular_draft": "mazbata_date + 15 days",
+    "circular_approval": "mazbata_date + 15 days",
+    "board_composition": "circular_date + 10 workdays",
+    "board_composition_metro": "circular_date + 10 workdays",
+    "board_approval": "circular_date + 15 workdays",
+    "team_nomination": "nomination_deadline",
+    "nomination_escalation": "nomination_deadline + 5 workdays",
+    "team_list": "nomination_deadline + 5 workdays",
+    "program_draft": "circular_date + 2 months - 10 workdays",
+    "program_approval": "circular_date + 2 months",
+    "unit_analysis": "analysis_deadline",
+    "plan_evaluation": "target_council_meeting - 3 months",
+    "policy_analysis": "target_council_meeting - 3 months",
+    "stakeholder_analysis": "target_council_meeting - 3 months",
+    "environment_analysis": "target_council_meeting - 3 months",
+    "findings_needs": "target_council_meeting - 2 months - 10 workdays",
+    "analysis_adoption": "target_council_meeting - 2 months - 5 workdays",
+    "future_draft": "target_council_meeting - 2 months",
+    "future_adoption": "target_council_meeting - 2 months + 5 workdays",
+    "strategy_draft": "target_council_meeting - 1 months - 10 workdays",
+    "target_review": "review_deadline",
+    "monitoring_design": "target_council_meeting - 1 months",
+    "plan_draft": "target_council_meeting - 20 workdays",
+    "draft_review": "target_council_meeting - 15 workdays",
+    "plan_approval": "target_council_meeting - 10 workdays",
+    "encumen_opinion": "target_council_meeting - 5 workdays",
+    "council_schedule": "target_council_meeting - 15 days",
+    "extraordinary_call": "legal_deadline - 3 days",
+    "council_decision": "target_council_meeting",
+    "commission_report": "target_council_meeting",
+    "governor_submission": "council_decision_date + 7 days",
+    "plan_publication": "council_decision_date + 15 days",
+}
+
 NODES = [
     Node("start_event", "start", "Mazbata alındı", C, 0),
     Node("mandate_check", "script", "Zorunluluğu ve yasal süreyi belirle", C, 1, script=MANDATE_SCRIPT),
@@ -717,7 +757,7 @@ def _node_xml(process, node, incoming, outgoing):
     el = sub(process, "bpmn", tags[node.kind], **attrs)
     if node.kind == "user":
         ext = sub(el, "bpmn", "extensionElements")
-        _properties(ext, {"formJsonSchemaFilename": node.form, **node.props})
+        _properties(ext, {"formJsonSchemaFilename": node.form, **node.props, "dueDateRule": DUE_RULES[node.id]})
         sub(ext, "spiffworkflow", "instructionsForEndUser", node.text)
         if node.script:
             sub(ext, "spiffworkflow", "postScript", node.script)

@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from ..calendar import rules
 from .lint_base import BPMN_NS, NS
 
 FORM_PROPERTY = "formJsonSchemaFilename"
+DUE_RULE_PROPERTY = "dueDateRule"
 KNOWN_ROLES = ("mayor", "deputy_mayor", "coordinator", "unit_manager", "team_member",
                "board_member", "council_clerk")
 HUMAN_TAGS = ("userTask", "manualTask")
@@ -198,3 +200,18 @@ def check_extensions(root, report) -> None:
                 report.add("warning", "extension.ignored",
                            _l("%(tool)s uzantıları (örneğin %(name)s) stratflow tarafından yok sayılır.",
                               tool=tool, name=name.split("}")[1]), el.get("id"), el.sourceline)
+
+
+def check_due_rules(process, report) -> None:
+    """Every `dueDateRule` property must parse (stratflow/calendar/rules.py)."""
+    for task in _human_tasks(process):
+        for prop in task.findall("bpmn:extensionElements/spiff:properties/spiff:property", NS):
+            if prop.get("name") != DUE_RULE_PROPERTY:
+                continue
+            try:
+                rules.parse(prop.get("value") or "")
+            except rules.RuleError as exc:
+                report.add("error", "due_rule.invalid",
+                           _l("“%(task)s” görevinin son tarih kuralı (%(rule)s) geçersiz: %(problem)s",
+                              task=_label(task), rule=prop.get("value") or "", problem=exc.describe("tr")),
+                           task.get("id"), prop.sourceline)

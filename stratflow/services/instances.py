@@ -10,7 +10,7 @@ from .. import engine
 from ..extensions import db
 from ..models import Municipality, ProcessInstance, TaskRecord
 from ..models.base import utcnow
-from . import Conflict, NotFound, ServiceError, audit, outbox
+from . import Conflict, NotFound, ServiceError, audit, deadlines, outbox
 from .definitions import current_version
 
 MAIN_PROCESS = "strategic_plan"
@@ -113,6 +113,7 @@ def _sync_tasks(instance, workflow, actor, done_task_id) -> None:
             db.session.add(record)
             audit.record("task.created", actor, municipality_id=instance.municipality_id,
                          instance_id=instance.id, task_id=task_id, step=human.bpmn_id, name=human.name)
+    deadlines.move_open_tasks(instance, ready, open_records, actor)
     for task_id, record in open_records.items():
         if task_id not in ready and task_id != done_task_id:
             record.state = "cancelled"
@@ -129,8 +130,13 @@ def _new_record(instance, human: engine.HumanTask) -> TaskRecord:
         role=instance.version.lane_roles.get(human.lane or "", "coordinator"),
         unit_id=_unit_id(human.data, props.get("unitVariable"), instance.municipality),
         form=props.get("formJsonSchemaFilename"),
-        due_date=_date(human.data.get(props["dueDateVariable"])) if props.get("dueDateVariable") else None,
+        due_date=deadlines.rule_due_date(instance, human) or _variable_due_date(human),
         state="open")
+
+
+def _variable_due_date(human: engine.HumanTask) -> date | None:
+    variable = human.properties.get("dueDateVariable")
+    return _date(human.data.get(variable)) if variable else None
 
 
 def _unit_id(data: dict, variable: str | None, municipality) -> int | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import AuditEvent, RoleAssignment, TaskRecord, User
+from . import deadline_warnings
 
 INCIDENT_ACTIONS = ("mail.failed", "timer.failed")
 
@@ -20,6 +21,7 @@ class InstanceView:
     audit: list
     holders: dict              # task id -> names of the people who can act on it
     incidents: list            # audit rows that need someone's attention (failed mail, failed timer)
+    deadline_warnings: list = field(default_factory=list)  # translated sentences (deadline_warnings.py)
 
 
 def instance_view(instance) -> InstanceView:
@@ -44,7 +46,8 @@ def instance_view(instance) -> InstanceView:
                         current_steps=[(k, v[0], v[1]) for k, v in steps.items()],
                         open_by_unit=dict(sorted(by_unit.items(), key=lambda kv: tr_sort_key(kv[0]))),
                         audit=audit, holders=holders,
-                        incidents=[e for e in audit if e.action in INCIDENT_ACTIONS])
+                        incidents=[e for e in audit if e.action in INCIDENT_ACTIONS],
+                        deadline_warnings=deadline_warnings.instance_warnings(instance, open_tasks))
 
 
 def _holders(municipality_id: int, open_tasks: list) -> dict:

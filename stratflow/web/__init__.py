@@ -6,11 +6,11 @@ from flask_wtf.csrf import CSRFError
 
 
 def register_blueprints(app) -> None:
-    from . import admin, api, auth, inbox, instances, labels, maillog, municipalities
+    from . import admin, api, auth, calendar_feed, inbox, instances, labels, maillog, municipalities
 
     labels.init_app(app)
 
-    for module in (auth, inbox, instances, municipalities, admin, api, maillog):
+    for module in (auth, inbox, instances, municipalities, admin, api, maillog, calendar_feed):
         app.register_blueprint(module.bp)
 
     def page(code, message):

@@ -18,6 +18,7 @@ ACTIONS = {
     "instance.started": _l("Süreç başlatıldı"), "instance.completed": _l("Süreç tamamlandı"),
     "task.created": _l("Görev oluştu"), "task.completed": _l("Görev tamamlandı"),
     "task.cancelled": _l("Görev iptal edildi"), "task.draft_saved": _l("Taslak kaydedildi"),
+    "task.due_changed": _l("Son tarih değişti"),
     "timer.fired": _l("Beklenen tarih geldi"), "definition.imported": _l("Süreç tanımı yüklendi"),
     "municipality.created": _l("Belediye oluşturuldu"), "municipality.updated": _l("Belediye bilgileri güncellendi"),
     "unit.created": _l("Birim eklendi"), "unit.updated": _l("Birim güncellendi"),
