@@ -1,4 +1,11 @@
 # One image for the web server, the scheduler and the one-off migration (see docker-compose.yml).
+
+# The diagram viewer (bpmn-js) comes from the npm registry at the version package-lock.json pins.
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,6 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first: this layer is rebuilt only when requirements.txt changes.
 COPY requirements.txt ./
@@ -16,6 +24,10 @@ COPY wsgi.py babel.cfg ./
 COPY stratflow ./stratflow
 COPY templates ./templates
 COPY static ./static
+COPY --from=assets /build/node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js \
+     /build/node_modules/bpmn-js/dist/assets/diagram-js.css \
+     /build/node_modules/bpmn-js/dist/assets/bpmn-js.css \
+     /build/node_modules/bpmn-js/LICENSE ./static/vendor/bpmn-js/
 COPY migrations ./migrations
 COPY workflows ./workflows
 

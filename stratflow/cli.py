@@ -133,7 +133,8 @@ def scheduler_command() -> None:
 @click.option("--now", "now_text", default=None, help="ISO time to run the jobs as of (default: now).")
 @with_appcontext
 def tick(now_text: str | None) -> None:
-    """Run every scheduler job once."""
+    """Run every scheduler job once as of --now: BPMN timers due by then fire, reminders due by then
+    are planned, due mail is delivered."""
     from .jobs.scheduler import run_due_jobs
     try:
         now = datetime.fromisoformat(now_text) if now_text else None

@@ -14,18 +14,24 @@
 | STRATFLOW_MAIL_LEASE_SECONDS | 300                                | how long a sender holds a claimed mail   |
 | STRATFLOW_REMINDER_DAYS | 7,3,1                                   | reminders: working days before due date  |
 | STRATFLOW_OVERDUE_EVERY | 2                                       | working days between overdue reminders   |
+| STRATFLOW_REMIND_ON_DUE | 1                                       | a reminder on the due day (0: none)      |
 | STRATFLOW_REMINDER_HOUR | 8                                       | local hour (Istanbul) reminders go out   |
 | STRATFLOW_ESCALATION_DAYS | 3,6,10                                | working days late → manager, coord., mayor |
 | STRATFLOW_COUNTDOWN_DAYS | 60,30,14,7,3                          | countdown mails: days before the legal deadline |
 | STRATFLOW_BASE_URL    | http://127.0.0.1:5000                     | address used for links in e-mails        |
 | STRATFLOW_WORKFLOWS   | <repo>/workflows                          | folder of the shipped BPMN definitions   |
 | STRATFLOW_MAX_BPMN_BYTES | 2000000                                | largest BPMN/form upload accepted        |
+| STRATFLOW_DOCUMENT_TEMPLATE_MAX_BYTES | 5000000                   | largest .docx template upload accepted   |
+| STRATFLOW_SOFFICE        | soffice on PATH                           | LibreOffice binary for PDF documents     |
 | STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
 | STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failed sign-ins before a lock-out        |
 | STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | lock-out window                          |
 | STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS | 30                     | failed sign-ins from one address         |
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
 | SESSION_COOKIE_SECURE | 0                                         | 1 behind HTTPS                           |
+
+The five reminder values above are the defaults: a municipality's settings ("Ayarlar" on its page)
+override them, and a BPMN user task may override the policy with its `reminderPolicy` property.
 """
 
 import os
@@ -78,12 +84,14 @@ def from_environment() -> dict:
         "MAIL_LEASE_SECONDS": _int("STRATFLOW_MAIL_LEASE_SECONDS", 300),
         "REMINDER_DAYS": _ints("STRATFLOW_REMINDER_DAYS", "7,3,1"),
         "OVERDUE_EVERY": _int("STRATFLOW_OVERDUE_EVERY", 2),
+        "REMIND_ON_DUE": _bool("STRATFLOW_REMIND_ON_DUE", "1"),
         "REMINDER_HOUR": _int("STRATFLOW_REMINDER_HOUR", 8),
         "ESCALATION_DAYS": _ints("STRATFLOW_ESCALATION_DAYS", "3,6,10"),
         "COUNTDOWN_DAYS": _ints("STRATFLOW_COUNTDOWN_DAYS", "60,30,14,7,3"),
         "BASE_URL": os.environ.get("STRATFLOW_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "WORKFLOWS_DIR": os.environ.get("STRATFLOW_WORKFLOWS", str(ROOT / "workflows")),
         "MAX_BPMN_BYTES": _int("STRATFLOW_MAX_BPMN_BYTES", 2_000_000),
+        "DOCUMENT_TEMPLATE_MAX_BYTES": _int("STRATFLOW_DOCUMENT_TEMPLATE_MAX_BYTES", 5_000_000),
         "MAX_CONTENT_LENGTH": _int("STRATFLOW_MAX_UPLOAD_BYTES", 10_000_000),
         "IMPORT_MAX_ROWS": _int("STRATFLOW_IMPORT_MAX_ROWS", 2000),
         "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),

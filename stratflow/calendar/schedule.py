@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .council import DEFAULT_RECESS_MONTH, WEEKDAYS, CouncilMeeting, MonthKey, council_meetings
+from .council import DEFAULT_RECESS_MONTH, WEEKDAYS, CouncilMeeting, MonthKey, council_meetings, month_key
 from .legal import deadline_warnings, legal_deadline
 from .notices import CalendarWarning, describe
 from .target import TargetMeeting, target_council_meeting
@@ -23,6 +23,8 @@ class Schedule:
     meetings: tuple[CouncilMeeting, ...]  # from the election to the legal deadline
     target: TargetMeeting
     leave_days: frozenset[date] = frozenset()
+    # council month (its first day) -> the date the clerk entered (None: no meeting that month)
+    entered_dates: Mapping[date, date | None] = field(default_factory=dict, compare=False)
 
     @property
     def warnings(self) -> list[CalendarWarning]:
@@ -60,5 +62,6 @@ def build_schedule(election_date: date, municipality_type: str, weekday: int,
     rule = (municipality_type, weekday, recess_month, actual_dates)
     meetings = council_meetings(election_date, deadline, *rule, leave_days=leave)
     target = target_council_meeting(election_date, *rule, leave_days=leave, not_before=not_before)
+    entered = {month_key(k): v for k, v in (actual_dates or {}).items()}
     return Schedule(election_date, municipality_type, weekday, recess_month, deadline, tuple(meetings),
-                    target, leave)
+                    target, leave, entered)

@@ -7,6 +7,7 @@
 
 from dataclasses import dataclass
 
+from .history import element_progress
 from .lint import Finding, Report, check, form_problem
 from .runtime import (
     SPEC_SCHEMA,
@@ -18,6 +19,7 @@ from .runtime import (
     instructions,
     spec_to_json,
 )
+from .specinfo import task_facts
 
 
 @dataclass
@@ -56,5 +58,5 @@ def compile_definition(data: bytes, filename: str, forms: dict, max_bytes: int) 
 __all__ = [
     "SPEC_SCHEMA", "STATE_SCHEMA", "CompiledDefinition", "DefinitionInvalid", "EngineError",
     "Finding", "HumanTask", "Report", "TaskNotReady", "Workflow", "check", "compile_definition",
-    "form_problem", "instructions", "spec_to_json",
+    "element_progress", "form_problem", "instructions", "spec_to_json", "task_facts",
 ]

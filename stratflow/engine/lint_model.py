@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from ..calendar import rules
+from ..calendar import reminder_policy, rules
 from .lint_base import BPMN_NS, NS
 
 FORM_PROPERTY = "formJsonSchemaFilename"
 DUE_RULE_PROPERTY = "dueDateRule"
+REMINDER_POLICY_PROPERTY = "reminderPolicy"
 KNOWN_ROLES = ("mayor", "deputy_mayor", "coordinator", "unit_manager", "team_member",
                "board_member", "council_clerk")
 HUMAN_TAGS = ("userTask", "manualTask")
@@ -203,7 +204,9 @@ def check_extensions(root, report) -> None:
 
 
 def check_due_rules(process, report) -> None:
-    """Every `dueDateRule` property must parse (stratflow/calendar/rules.py)."""
+    """Every `dueDateRule` property must parse (stratflow/calendar/rules.py); so must every
+    `reminderPolicy` (check_reminder_policies)."""
+    check_reminder_policies(process, report)
     for task in _human_tasks(process):
         for prop in task.findall("bpmn:extensionElements/spiff:properties/spiff:property", NS):
             if prop.get("name") != DUE_RULE_PROPERTY:
@@ -214,4 +217,19 @@ def check_due_rules(process, report) -> None:
                 report.add("error", "due_rule.invalid",
                            _l("“%(task)s” görevinin son tarih kuralı (%(rule)s) geçersiz: %(problem)s",
                               task=_label(task), rule=prop.get("value") or "", problem=exc.describe("tr")),
+                           task.get("id"), prop.sourceline)
+
+
+def check_reminder_policies(process, report) -> None:
+    """Every `reminderPolicy` property must parse (stratflow/calendar/reminder_policy.py)."""
+    for task in _human_tasks(process):
+        for prop in task.findall("bpmn:extensionElements/spiff:properties/spiff:property", NS):
+            if prop.get("name") != REMINDER_POLICY_PROPERTY:
+                continue
+            try:
+                reminder_policy.parse_policy(prop.get("value") or "")
+            except reminder_policy.PolicyError as exc:
+                report.add("error", "reminder_policy.invalid",
+                           _l("“%(task)s” görevinin hatırlatma politikası (%(policy)s) geçersiz: %(problem)s",
+                              task=_label(task), policy=prop.get("value") or "", problem=exc.describe("tr")),
                            task.get("id"), prop.sourceline)

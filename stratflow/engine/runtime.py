@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -57,6 +58,23 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
 
 
 _restore_context = threading.local()
+_clock = threading.local()
+
+
+class _EngineClock(datetime):
+    """SpiffWorkflow's timers ask `datetime.now()` whether their time has come. Within
+    `Workflow.advance(now=…)` this thread's timers see that moment instead of the wall clock
+    (the scheduler's `tick --now`); elsewhere, and in other threads, they see the real time."""
+
+    @classmethod
+    def now(cls, tz=None):
+        moment = getattr(_clock, "now", None)
+        if moment is None:
+            return datetime.now(tz)
+        return moment.astimezone(tz) if tz is not None else moment.astimezone().replace(tzinfo=None)
+
+
+_timer_module.datetime = _EngineClock  # timers only: the module's own `datetime` name
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = _SpecFreeWorkflowConverter
 _registry = BpmnWorkflowSerializer.configure(_config)
@@ -169,13 +187,17 @@ class Workflow:
                           separators=(",", ":"))
 
     # -- stepping ----------------------------------------------------------------
-    def advance(self) -> None:
-        """Run engine tasks (gateways, scripts, due timers) until people or events are needed."""
+    def advance(self, now: datetime | None = None) -> None:
+        """Run engine tasks (gateways, scripts, due timers) until people or events are needed.
+        Timers are judged as of `now` (naive UTC; default: the real clock)."""
+        _clock.now = now.replace(tzinfo=UTC) if now is not None and now.tzinfo is None else now
         try:
             self._wf.refresh_timers()
             self._wf.do_engine_steps()
         except SpiffWorkflowException as exc:
             raise EngineError(_describe(exc)) from exc
+        finally:
+            _clock.now = None
 
     def complete(self, task_id: str, data: dict) -> HumanTask:
         task = self._ready_task(task_id)
@@ -255,3 +277,93 @@ def _migrate_envelope(envelope: dict) -> dict:
     if schema != STATE_SCHEMA:
         raise EngineError(f"unsupported instance state schema {schema!r}")
     return envelope
+
+
+# -- rewinding (instance actions) --------------------------------------------------------------
+# Appended as module functions so the timer code above stays untouched.
+
+class RewindRefused(EngineError):
+    """Rewinding to that task cannot be done safely. `reason` names why:
+    "not_completed" (not a finished human task of this workflow), "multi_instance" (a per-item
+    child of a multi-instance task) or "parallel" (a parallel region that has already joined:
+    steps after it would stay open next to the rewound one)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class RewindResult:
+    task: HumanTask            # the rewound task, ready again (same id as before)
+    removed_ids: list[str]     # engine tasks dropped from the tree (every step after it)
+    previous_data: dict        # the data the task had when it was completed (form start values)
+
+
+_ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def completed_human_tasks(workflow: Workflow) -> list[HumanTask]:
+    """Completed human tasks still in the engine's history (steps a rewind can go back to)."""
+    # Not get_tasks(state=COMPLETED): it does not descend below a STARTED multi-instance parent.
+    return [_human(t) for t in workflow._wf.tasks.values()
+            if t.state == TaskState.COMPLETED and t.task_spec.manual]
+
+
+def rewind_check(workflow: Workflow, task_id: str):
+    """The engine task to rewind to; RewindRefused when that cannot be done safely."""
+    from uuid import UUID
+
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+    from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+
+    wf = workflow._wf
+    try:
+        task = wf.get_task_from_id(UUID(task_id))
+    except (ValueError, TypeError, SpiffWorkflowException):
+        task = None
+    if task is None or task.state != TaskState.COMPLETED or not task.task_spec.manual:
+        raise RewindRefused("not_completed")
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    if isinstance(parent_spec, LoopTask) and parent_spec.task_spec == task.task_spec.name:
+        # A child's item (its unit) lives in its internal data, which a reset drops.
+        raise RewindRefused("multi_instance")
+    downstream = _reachable(task.task_spec)
+    for other in [t for t in wf.tasks.values() if t.has_state(_ACTIVE)]:
+        if other is task or other.is_descendant_of(task) or task.is_descendant_of(other):
+            continue
+        if isinstance(other.task_spec, UnstructuredJoin):
+            continue  # a parallel join waiting for the rewound branch: it waits again
+        if other.task_spec in downstream:
+            raise RewindRefused("parallel")
+    return task
+
+
+def rewind(workflow: Workflow, task_id: str) -> RewindResult:
+    """Move the workflow back to an earlier, completed human task (SpiffWorkflow's
+    `reset_from_task_id`): everything after it is dropped, it is ready again with the process
+    data it started with, and parallel branches not after it keep running."""
+    import copy
+
+    task = rewind_check(workflow, task_id)
+    previous = copy.deepcopy(task.data)
+    try:
+        removed = workflow._wf.reset_from_task_id(task.id)
+    except SpiffWorkflowException as exc:
+        raise EngineError(_describe(exc)) from exc
+    # No advance(): it would also fire due timers (the instance may be suspended).
+    if task.state != TaskState.READY:
+        raise EngineError(f"rewound task is {TaskState.get_name(task.state)}, not ready")
+    return RewindResult(task=_human(task), removed_ids=[str(t.id) for t in removed], previous_data=previous)
+
+
+def _reachable(spec) -> set:
+    """Task specs reachable from `spec` along its outputs (loops included)."""
+    seen, todo = set(), list(spec.outputs)
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        todo.extend(current.outputs)
+    return seen

@@ -18,13 +18,14 @@ def recipient_locale(user) -> str:
     return user.locale if user.locale in current_app.config["LANGUAGES"] else "tr"
 
 
-def reminder_message(task, user, kind: str, day: date, now: datetime, basis: str | None = None) -> dict:
+def reminder_message(task, user, kind: str, day: date, now: datetime, basis: str | None = None,
+                     leave_days: frozenset[date] = frozenset()) -> dict:
     """The outbox columns of one reminder (everything but key, ids and times); `basis` is the
-    step's legal basis, shown when known."""
+    step's legal basis, shown when known; `leave_days` are no working days."""
     locale = recipient_locale(user)
     link = f"{current_app.config['BASE_URL']}/tasks/{task.id}"
     with force_locale(locale):
-        subject, lead = _wording(task, kind, day, locale)
+        subject, lead = _wording(task, kind, day, locale, leave_days)
         facts = [(_("Adım"), task.name), (_("Belediye"), task.municipality.name),
                  (_("Son tarih"), format_day(task.due_date, locale))]
         if basis:
@@ -94,16 +95,16 @@ def _render(name: str, context: dict) -> str:
     return current_app.jinja_env.get_template(name).render(**context)
 
 
-def _wording(task, kind: str, day: date, locale: str) -> tuple[str, str]:
+def _wording(task, kind: str, day: date, locale: str, leave: frozenset[date] = frozenset()) -> tuple[str, str]:
     step, due = task.name, format_day(task.due_date, locale)
     if kind.startswith("before-"):
-        days = working_days_between(day, task.due_date)
+        days = working_days_between(day, task.due_date, leave)
         return (_("Hatırlatma: %(step)s — %(days)d iş günü kaldı", step=step, days=days),
                 _("“%(step)s” adımının son günü %(due)s; %(days)d iş günü kaldı.", step=step, due=due, days=days))
     if kind == "due":
         return (_("Bugün son gün: %(step)s", step=step),
                 _("“%(step)s” adımının son günü bugün.", step=step))
-    late = working_days_between(task.due_date, day)
+    late = working_days_between(task.due_date, day, leave)
     if kind.startswith("overdue-"):
         return (_("Süresi geçti: %(step)s — %(days)d iş günü gecikme", step=step, days=late),
                 _("“%(step)s” adımının süresi %(due)s tarihinde doldu; %(days)d iş günü gecikti.",

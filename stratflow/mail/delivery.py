@@ -2,7 +2,9 @@
 
 A row is claimed by one conditional UPDATE, so two senders (threads, processes, a second
 scheduler started by mistake) never send one row twice; the claim is committed before SMTP
-is spoken, and the database is not touched while sending. Failures are retried with
+is spoken, and the database is not touched while sending. One delivery run speaks over ONE SMTP
+connection (opened at its first mail, reopened after a failed one), each command bounded by
+MAIL_TIMEOUT. Failures are retried with
 exponential backoff; after MAIL_MAX_ATTEMPTS the row is dead and the instance gets an audit
 row "mail.failed". Without MAIL_SERVER mail is captured: marked sent, readable in the mail log.
 """
@@ -61,19 +63,23 @@ def deliver_due(now: datetime, worker: str | None = None, limit: int = 100) -> d
         db.select(OutboxMessage.id).where(*_claimable(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).scalars())
     db.session.commit()
-    for row_id in ids:
-        message = _claim(row_id, now, worker)
-        db.session.commit()  # the lease is visible to every other sender before SMTP starts
-        if message is None:
-            continue
-        try:
-            captured = _send(message)
-        except (smtplib.SMTPException, OSError) as exc:
-            counts["mails_dead" if _failed(row_id, worker, now, exc) else "mails_failed"] += 1
-        else:
-            _sent(row_id, worker, now, captured)
-            counts["mails_sent"] += 1
-        db.session.commit()
+    sender = Sender(current_app.config)
+    try:
+        for row_id in ids:
+            message = _claim(row_id, now, worker)
+            db.session.commit()  # the lease is visible to every other sender before SMTP starts
+            if message is None:
+                continue
+            try:
+                captured = sender.send(message)
+            except (smtplib.SMTPException, OSError) as exc:
+                counts["mails_dead" if _failed(row_id, worker, now, exc) else "mails_failed"] += 1
+            else:
+                _sent(row_id, worker, now, captured)
+                counts["mails_sent"] += 1
+            db.session.commit()
+    finally:
+        sender.close()
     return counts
 
 
@@ -99,15 +105,39 @@ def build_message(row: OutboxMessage) -> Message:
     return message
 
 
-def _send(message: Message) -> bool:
-    """Send over SMTP, or capture when no MAIL_SERVER is set. True when captured."""
-    config = current_app.config
-    if not config.get("MAIL_SERVER"):
-        return True
-    state = mail.init_mail({**config, "MAIL_SUPPRESS_SEND": False})
-    with TimeoutConnection(state, config["MAIL_TIMEOUT"]) as connection:
-        connection.send(message)
-    return False
+class Sender:
+    """One SMTP connection for a delivery run, opened lazily; without MAIL_SERVER mail is captured."""
+
+    def __init__(self, config):
+        self.config = config
+        self.connection: TimeoutConnection | None = None
+
+    def send(self, message: Message) -> bool:
+        """Send over SMTP, or capture when no MAIL_SERVER is set. True when captured."""
+        if not self.config.get("MAIL_SERVER"):
+            return True
+        if self.connection is None:
+            state = mail.init_mail({**self.config, "MAIL_SUPPRESS_SEND": False, "MAIL_MAX_EMAILS": None})
+            connection = TimeoutConnection(state, self.config["MAIL_TIMEOUT"])
+            self.connection = connection.__enter__()
+        try:
+            self.connection.send(message)
+        except BaseException:
+            self.close(quit_politely=False)  # the session may be broken: the next mail opens a new one
+            raise
+        return False
+
+    def close(self, quit_politely: bool = True) -> None:
+        connection, self.connection = self.connection, None
+        if connection is None or connection.host is None:
+            return
+        try:
+            if quit_politely:
+                connection.host.quit()
+            else:
+                connection.host.close()
+        except (smtplib.SMTPException, OSError):
+            connection.host.close()
 
 
 def _sent(row_id: int, worker: str, now: datetime, captured: bool) -> None:

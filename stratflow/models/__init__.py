@@ -3,12 +3,16 @@
 from .audit import AuditEvent
 from .auth import ApiToken, LoginAttempt
 from .definition import DefinitionVersion, ProcessDefinition
+from .document import DocumentSource, DocumentTemplate, DocumentVersion
 from .instance import ProcessInstance
 from .org import Municipality, RoleAssignment, SpendingUnit, User
 from .outbox import OutboxMessage
+from .settings import CouncilMeetingDate, LeaveDay, MunicipalitySettings
 from .task import TaskRecord
 
 __all__ = [
-    "ApiToken", "AuditEvent", "DefinitionVersion", "LoginAttempt", "Municipality",
+    "DocumentSource", "DocumentTemplate", "DocumentVersion",
+    "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginAttempt", "Municipality",
+    "MunicipalitySettings",
     "OutboxMessage", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
 ]

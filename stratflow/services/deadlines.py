@@ -3,12 +3,20 @@
 Anchors (stratflow/calendar/rules.py):
 - election_date, mazbata_date: the municipality's record;
 - legal_deadline: election day + 6 calendar months (5393 art. 41);
-- target_council_meeting: the meeting date the clerk entered (process variable
-  council_meeting_date), else the last regular meeting on or before the legal deadline by the
-  council's rule (default recess month), else — no regular meeting left — the legal deadline;
+- target_council_meeting: the meeting date the clerk entered in the process (process variable
+  council_meeting_date; an actual date entered later for that month on the council-meetings page
+  wins over it), else the last regular meeting on or before the legal deadline by the council's
+  rule, the municipality's recess month and the actual dates entered, else — no regular meeting
+  left — the legal deadline;
 - circular_date: the day the mayor approved the circular (its approval task's completion, Turkish
   time), once the process data says it was approved;
 - nomination_deadline and the process anchors: ISO dates the forms wrote into the process data.
+
+`schedule(municipality)` is the one place that reads the municipality's calendar settings (recess
+month, actual council meeting dates) and the administrative-leave days; working-day offsets use
+the leave days of that schedule. A municipality's phase-target setting replaces a task's
+`dueDateRule` (see services/settings.py). When an anchor changes outside a transition,
+`refresh_open_tasks` moves the open tasks of the municipality's running instances at once.
 """
 
 from __future__ import annotations
@@ -37,9 +45,13 @@ def iso_date(value) -> date | None:
 
 
 def schedule(municipality) -> calendar.Schedule:
-    """The statutory schedule of the municipality (default recess month, no entered dates)."""
+    """The statutory schedule of the municipality: its recess month, the council meeting dates
+    entered for it and the administrative-leave days."""
+    from . import settings  # settings refreshes due dates through this module: import lazily
     return calendar.build_schedule(municipality.election_date, municipality.type,
-                                   calendar.WEEKDAYS.index(municipality.council_weekday or "tuesday"))
+                                   calendar.WEEKDAYS.index(municipality.council_weekday or "tuesday"),
+                                   settings.current(municipality).recess_month,
+                                   settings.entered_meetings(municipality), settings.leave_days())
 
 
 def instance_anchors(instance, data: dict, sched: calendar.Schedule | None = None) -> dict[str, date | None]:
@@ -59,7 +71,10 @@ def anchor_value(instance, name: str, data: dict, sched: calendar.Schedule | Non
     if name in ("legal_deadline", "target_council_meeting"):
         sched = sched or schedule(municipality)
         if name == "target_council_meeting":
-            return iso_date(data.get("council_meeting_date")) or sched.target.date or sched.legal_deadline
+            entered = iso_date(data.get("council_meeting_date"))
+            if entered is not None:  # an actual date entered later for that month wins
+                return sched.entered_dates.get(entered.replace(day=1)) or entered
+            return sched.target.date or sched.legal_deadline
         return sched.legal_deadline
     return iso_date(data.get(name))
 
@@ -75,26 +90,37 @@ def _circular_date(instance, data: dict) -> date | None:
     return (completed + TURKEY_OFFSET).date() if completed else None
 
 
+def task_rule(instance, human) -> str | None:
+    """The due-date rule of a ready task: the municipality's phase-target setting for its step,
+    else the model's `dueDateRule` property."""
+    from . import settings
+    return settings.current(instance.municipality).due_rules.get(human.bpmn_id) or \
+        human.properties.get(RULE_PROPERTY)
+
+
 def rule_due_date(instance, human, sched: calendar.Schedule | None = None) -> date | None:
     """The due date a ready task's rule gives (None without a rule or while its anchor is unknown).
     A rule that does not parse gives None: `definitions check` reports it before import."""
-    text = human.properties.get(RULE_PROPERTY)
+    text = task_rule(instance, human)
     if not text:
         return None
     try:
         rule = rules.parse(text)
     except rules.RuleError:
         return None
-    return rules.evaluate(rule, {rule.anchor: anchor_value(instance, rule.anchor, human.data, sched)})
+    sched = sched or schedule(instance.municipality)
+    return rules.evaluate(rule, {rule.anchor: anchor_value(instance, rule.anchor, human.data, sched)},
+                          sched.leave_days)
 
 
-def move_open_tasks(instance, ready: dict, open_records: dict, actor) -> None:
+def move_open_tasks(instance, ready: dict, open_records: dict, actor) -> int:
     """Open tasks with a rule whose date changed (an anchor moved) get the new date; the
-    move is audited. Completed tasks are never touched."""
+    move is audited. Completed tasks are never touched. Returns how many moved."""
     sched = None
+    moved = 0
     for task_id, record in open_records.items():
         human = ready.get(task_id)
-        if human is None or record.state != "open" or not human.properties.get(RULE_PROPERTY):
+        if human is None or record.state != "open" or not task_rule(instance, human):
             continue
         sched = sched or schedule(instance.municipality)
         due = rule_due_date(instance, human, sched)
@@ -104,3 +130,29 @@ def move_open_tasks(instance, ready: dict, open_records: dict, actor) -> None:
                      instance_id=instance.id, task_id=task_id, step=record.bpmn_id, name=record.name,
                      old=record.due_date.isoformat() if record.due_date else None, new=due.isoformat())
         record.due_date = due
+        moved += 1
+    return moved
+
+
+def refresh_open_tasks(municipality, actor) -> int:
+    """An anchor changed outside a transition (the municipality's dates, a council meeting, a
+    setting, the leave days): the open tasks of its running instances get their new due dates
+    now, audited as task.due_changed. Returns how many moved."""
+    from ..models import ProcessInstance
+    from .instances import load, lock  # instances imports this module: import lazily
+
+    ids = db.session.execute(
+        db.select(ProcessInstance.id).where(ProcessInstance.municipality_id == municipality.id,
+                                            ProcessInstance.status.in_(("running", "suspended")))
+        .order_by(ProcessInstance.id)).scalars().all()
+    moved = 0
+    for instance_id in ids:
+        instance = lock(instance_id)
+        open_records = {t.id: t for t in db.session.execute(
+            db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.state == "open")).scalars()}
+        if not open_records:
+            continue
+        ready = {t.id: t for t in load(instance).ready_human_tasks()}
+        moved += move_open_tasks(instance, ready, open_records, actor)
+    db.session.flush()
+    return moved

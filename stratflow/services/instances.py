@@ -10,7 +10,7 @@ from .. import engine
 from ..extensions import db
 from ..models import Municipality, ProcessInstance, TaskRecord
 from ..models.base import utcnow
-from . import Conflict, NotFound, ServiceError, audit, deadlines, outbox
+from . import Conflict, NotFound, ServiceError, audit, deadlines, documents, outbox
 from .definitions import current_version
 
 MAIN_PROCESS = "strategic_plan"
@@ -100,6 +100,7 @@ def persist(instance: ProcessInstance, workflow: engine.Workflow, actor, done_ta
     _sync_tasks(instance, workflow, actor, done_task_id)
     db.session.flush()
     outbox.cancel_for_closed_tasks(instance.id)  # reminders of tasks that closed now: cancelled
+    documents.on_transition(instance, workflow, actor, done_task_id)  # never raises; failures are audited
 
 
 def _sync_tasks(instance, workflow, actor, done_task_id) -> None:
@@ -168,8 +169,8 @@ def due_timer_instance_ids(now: datetime) -> list[int]:
 def fire_timers(instance_id: int, now: datetime) -> bool:
     """Advance one instance whose timer is due. True when the process moved.
 
-    The engine judges timers by the real clock: a timer not yet due by it leaves the
-    instance untouched (no state write, no audit row)."""
+    The engine judges timers as of `now`: a timer not yet due then leaves the instance
+    untouched (no state write, no audit row)."""
     instance = lock(instance_id)
     if instance.status != "running" or instance.next_timer_at is None or instance.next_timer_at > now:
         return False
@@ -177,7 +178,7 @@ def fire_timers(instance_id: int, now: datetime) -> bool:
     before = instance.next_timer_at
     waiting_before = {t.id for t in workflow.ready_human_tasks()}
     try:
-        workflow.advance()
+        workflow.advance(now)
     except engine.EngineError as exc:
         raise ServiceError(str(exc)) from exc
     moved = workflow.next_timer_at() != before or workflow.is_completed() or \

@@ -35,6 +35,8 @@ _PROVINCE_KEYS = {tr_lower(p): p for p in PROVINCES}
 MAX_POPULATION = 20_000_000
 _CODE = re.compile(r"^[\w.-]+$")
 _GROUPED = re.compile(r"^[0-9]{1,3}([. ][0-9]{3})+$")
+# Facts the due dates depend on (election and mazbata dates, the council's meeting rule).
+ANCHOR_FIELDS = {"election_date", "mazbata_date", "type", "council_weekday"}
 
 
 def clean_text(value) -> str:
@@ -157,6 +159,9 @@ def update_municipality(actor, municipality: Municipality, data: dict) -> dict:
             setattr(municipality, key, value)
         flush_or_conflict(_("Bu adla kayıtlı bir belediye zaten var."))
         audit.record("municipality.updated", actor, municipality_id=municipality.id, changes=changes)
+        if ANCHOR_FIELDS & changes.keys():  # the statutory dates move: so do the open tasks, now
+            from . import deadlines
+            deadlines.refresh_open_tasks(municipality, actor)
     return changes
 
 

@@ -37,13 +37,32 @@ def existing_keys(keys: list[str]) -> set[str]:
 
 
 def cancel_for_closed_tasks(instance_id: int) -> int:
-    """Mail still waiting for a task of this instance that is no longer open is cancelled
-    (called by every transition, in its transaction)."""
+    """Mail still waiting for a task of this instance that is no longer open is cancelled, and so
+    is the countdown once the council decision is recorded (called by every transition, in its
+    transaction)."""
     closed = db.select(TaskRecord.id).where(TaskRecord.instance_id == instance_id, TaskRecord.state != "open")
-    return db.session.execute(
+    return cancel_countdowns(instance_id) + db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(NOT_SENT),
                OutboxMessage.task_id.in_(closed))
+        .values(state="cancelled", lease_until=None, leased_by=None)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def cancel_countdowns(instance_id: int) -> int:
+    """Countdown mail still waiting for an instance whose council decision is recorded is
+    cancelled (in the transaction that records it)."""
+    from .reminders import COUNCIL_DECISION  # reminders writes through this module: import lazily
+
+    decided = db.session.execute(
+        db.select(TaskRecord.id).where(TaskRecord.instance_id == instance_id, TaskRecord.bpmn_id == COUNCIL_DECISION,
+                                       TaskRecord.state == "completed").limit(1)).first()
+    if decided is None:
+        return 0
+    return db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(NOT_SENT),
+               OutboxMessage.key.like(f"countdown:{instance_id}:%"))
         .values(state="cancelled", lease_until=None, leased_by=None)
         .execution_options(synchronize_session=False)).rowcount
 

@@ -4,6 +4,10 @@ Planning is lazy and idempotent: every sweep asks, for each open task with a due
 reminder's time has come as of `now`, and writes its outbox rows under a unique key
 ("reminder:<task>:<user>:<kind>"), so a reminder is created once whatever the number of sweeps,
 and reminders due while the scheduler was down go out on its first sweep after.
+
+The policy of a task (stratflow/calendar/reminder_policy.py): the BPMN task's `reminderPolicy`
+property over the municipality's setting over the application's configuration. Working days skip
+the administrative-leave days of the municipality's schedule (deadlines.schedule).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from ..calendar import add_working_days, legal_deadline, working_days_between
+from .. import engine
+from ..calendar import add_working_days, working_days_between
+from ..calendar.reminder_policy import PolicyError, ReminderPolicy, parse_policy
 from ..extensions import db
 from ..models import (
     DefinitionVersion,
@@ -25,7 +31,7 @@ from ..models import (
     TaskRecord,
     User,
 )
-from . import outbox, tasks
+from . import deadlines, outbox, settings, tasks
 
 LOCAL = ZoneInfo("Europe/Istanbul")
 ESCALATION_ROLES = (("unit_manager",), ("coordinator",), ("deputy_mayor", "mayor"))
@@ -33,6 +39,7 @@ COUNTDOWN_PROCESS = "strategic_plan"  # the process whose council submission has
 COUNCIL_DECISION = "council_decision"  # once completed, the plan is before the council: no countdown
 COUNTDOWN_ROLES = ("coordinator", "mayor")
 BASIS_MARK = "Dayanak:"
+POLICY_PROPERTY = "reminderPolicy"
 
 
 def reminder_day(now: datetime, hour: int) -> date:
@@ -47,29 +54,32 @@ def due_at(day: date, hour: int) -> datetime:
 
 
 @lru_cache(maxsize=4096)
-def reminder_kind(due: date, day: date, before: tuple[int, ...] = (7, 3, 1), every: int = 2) -> str | None:
+def reminder_kind(due: date, day: date, before: tuple[int, ...] = (7, 3, 1), every: int = 2,
+                  on_due: bool = True, leave: frozenset[date] = frozenset()) -> str | None:
     """The latest reminder of the policy whose day is `day` or earlier: "before-N" (N working
-    days before `due`), "due", or "overdue-N" (every `every` working days past it); None when
-    none has come yet. Only the latest one counts: a missed earlier reminder is not sent late."""
+    days before `due`), "due" (unless `on_due` is off), or "overdue-N" (every `every` working days
+    past it); None when none has come yet. Only the latest one counts: a missed earlier reminder
+    is not sent late. `leave`: administrative-leave days, no working days."""
     if day > due:
-        late = working_days_between(due, day)
+        late = working_days_between(due, day, leave)
         if every > 0 and late >= every:
             return f"overdue-{late // every * every}"
-        return "due"
+        return "due" if on_due else None
     if day == due:
-        return "due"
+        return "due" if on_due else None
     latest = None
     for n in sorted(set(before), reverse=True):
-        if add_working_days(due, -n) <= day:
+        if add_working_days(due, -n, leave) <= day:
             latest = f"before-{n}"
     return latest
 
 
-def escalation_levels(due: date, day: date, thresholds: tuple[int, ...]) -> list[int]:
+def escalation_levels(due: date, day: date, thresholds: tuple[int, ...],
+                      leave: frozenset[date] = frozenset()) -> list[int]:
     """Escalation levels (1 = unit manager, 2 = coordinator, 3 = mayor) reached by `day`."""
     if day <= due:
         return []
-    late = working_days_between(due, day)
+    late = working_days_between(due, day, leave)
     return [i + 1 for i, days in enumerate(thresholds[:len(ESCALATION_ROLES)]) if late >= days]
 
 
@@ -114,10 +124,49 @@ def open_tasks_with_due_dates() -> list[TaskRecord]:
         .options(db.joinedload(TaskRecord.municipality))).scalars())
 
 
+def municipality_calendar(municipality, config, cache: dict | None = None) -> tuple[ReminderPolicy, frozenset[date]]:
+    """The municipality's reminder policy and its leave days (once per sweep and municipality)."""
+    key = ("calendar", municipality.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = (settings.reminder_policy_of(settings.current(municipality), config),
+             deadlines.schedule(municipality).leave_days)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def task_policy_overrides(task: TaskRecord) -> dict:
+    """The BPMN task's `reminderPolicy` overrides ({} without one; a bad one, which `definitions
+    check` refuses at import, is ignored)."""
+    version = task.instance.version
+    facts = engine.task_facts(f"{version.id}:{version.content_hash}", lambda: version.spec_json)
+    text = (facts.get(task.bpmn_id) or {}).get("properties", {}).get(POLICY_PROPERTY)
+    if not text:
+        return {}
+    try:
+        return parse_policy(text)
+    except PolicyError:
+        return {}
+
+
+def task_policy(task: TaskRecord, config, cache: dict | None = None) -> tuple[ReminderPolicy, frozenset[date]]:
+    policy, leave = municipality_calendar(task.municipality, config, cache)
+    key = ("task-policy", task.instance_id, task.bpmn_id)
+    if cache is not None and key in cache:
+        overrides = cache[key]
+    else:
+        overrides = task_policy_overrides(task)
+        if cache is not None:
+            cache[key] = overrides
+    return (policy.override(overrides) if overrides else policy), leave
+
+
 def wanted(task: TaskRecord, day: date, config, cache: dict | None = None) -> list[tuple[str, User]]:
     """(kind, recipient) pairs due for the task on `day`."""
-    kind = reminder_kind(task.due_date, day, tuple(config["REMINDER_DAYS"]), config["OVERDUE_EVERY"])
-    levels = escalation_levels(task.due_date, day, tuple(config["ESCALATION_DAYS"]))
+    policy, leave = task_policy(task, config, cache)
+    kind = reminder_kind(task.due_date, day, policy.before, policy.overdue_every, policy.on_due, leave)
+    levels = escalation_levels(task.due_date, day, policy.escalation, leave)
     if kind is None and not levels:
         return []
     task_actors = actors(task, cache)
@@ -166,7 +215,8 @@ def _plan_task_reminders(now: datetime, day: date, config) -> int:
         created += outbox.enqueue(key=key, kind=kind, recipient_id=user.id, task_id=task.id,
                                   instance_id=task.instance_id, municipality_id=task.municipality_id,
                                   next_attempt_at=now, created_at=now, state=initial_state(user),
-                                  **reminder_message(task, user, kind, day, now, bases[task.id]))
+                                  **reminder_message(task, user, kind, day, now, bases[task.id],
+                                                     municipality_calendar(task.municipality, config, cache)[1]))
     return created
 
 
@@ -210,8 +260,10 @@ def plan_countdowns(now: datetime, day: date, config) -> int:
 
     created = 0
     for instance in countdown_instances():
-        deadline = legal_deadline(instance.municipality.election_date)
-        threshold = countdown_threshold(deadline, day, tuple(config["COUNTDOWN_DAYS"]))
+        municipality = instance.municipality
+        deadline = deadlines.schedule(municipality).legal_deadline
+        threshold = countdown_threshold(deadline, day, settings.countdown_days_of(settings.current(municipality),
+                                                                                  config))
         if threshold is None:
             continue
         for user in _holders(instance.municipality_id, COUNTDOWN_ROLES, None):

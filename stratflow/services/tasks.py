@@ -27,7 +27,17 @@ def instructions(record: TaskRecord) -> str | None:
     return engine.instructions(spec_key(version), lambda: version.spec_json).get(record.bpmn_id)
 
 
+SUSPENDED = "suspended"
+
+
+def _refuse_if_suspended(instance) -> None:
+    if instance.status == SUSPENDED:
+        raise Conflict(_("Süreç askıya alındı: devam ettirilene kadar görevler tamamlanamaz ve taslak "
+                         "kaydedilemez."))
+
+
 def save_draft(record: TaskRecord, actor, data: dict) -> None:
+    _refuse_if_suspended(record.instance)
     # One conditional UPDATE: a draft never lands on a task someone completed meanwhile.
     saved = db.session.execute(
         db.update(TaskRecord).where(TaskRecord.id == record.id, TaskRecord.state == "open")
@@ -55,6 +65,7 @@ def complete(task_id: str, actor, data: dict) -> TaskRecord:
                            field_errors=errors)
     instance = lock(record.instance_id)
     db.session.refresh(record)
+    _refuse_if_suspended(instance)
     if record.state != "open" or instance.status != "running":
         raise Conflict(_("Bu görev başka biri tarafından tamamlanmış ya da süreç değişmiş."))
     workflow = load(instance)

@@ -12,6 +12,12 @@ def register_blueprints(app) -> None:
 
     for module in (auth, inbox, instances, municipalities, admin, api, maillog, calendar_feed):
         app.register_blueprint(module.bp)
+    from .instance_actions import bp as instance_actions_bp
+    app.register_blueprint(instance_actions_bp)
+    from .cockpit import bp as cockpit_bp
+    app.register_blueprint(cockpit_bp)
+    from .documents import bp as documents_bp
+    app.register_blueprint(documents_bp)
 
     def page(code, message):
         if request.path.startswith("/api/"):

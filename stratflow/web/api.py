@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from ..extensions import csrf, db
 from ..services import Conflict, NotFound, ServiceError, access, accounts, forms, instances, progress, tasks
+from ..services import instance_actions as actions
 from . import api_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -25,7 +26,7 @@ csrf.exempt(bp)
 _DEFAULT_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                   405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
                   500: "server_error"}
-_SERVICE_STATUS = {"not_found": 404, "conflict": 409, "throttled": 429}
+_SERVICE_STATUS = {"not_found": 404, "conflict": 409, "throttled": 429, "forbidden": 403}
 _INBOX_STATES = ("open", "all")
 _MAX_ID = 2**31 - 1
 START_SCHEMA = {"type": "object", "required": ["municipality_id"],
@@ -209,3 +210,47 @@ def get_instance(user, instance_id):
 def openapi():
     """The OpenAPI 3.1 description of this API (public: it holds no data)."""
     return send_from_directory(current_app.static_folder, "openapi.yaml", mimetype="application/yaml")
+
+
+# -- coordinator actions (services/actions.py) ----------------------------------------
+
+def _instance_action(user, instance_id: int, run):
+    """Run `run(body)` (a service call that checks the right first), answer with the instance."""
+    run(json_object())
+    return _instance_detail(actions.instance_for_action(user, instance_id))
+
+
+@bp.post("/instances/<int:instance_id>/suspend")
+@token_required
+def suspend_instance(user, instance_id):
+    return _instance_action(user, instance_id,
+                            lambda body: actions.suspend(instance_id, user, body.get("reason")))
+
+
+@bp.post("/instances/<int:instance_id>/resume")
+@token_required
+def resume_instance(user, instance_id):
+    return _instance_action(user, instance_id,
+                            lambda body: actions.resume(instance_id, user, body.get("reason")))
+
+
+@bp.post("/instances/<int:instance_id>/terminate")
+@token_required
+def terminate_instance(user, instance_id):
+    return _instance_action(user, instance_id,
+                            lambda body: actions.terminate(instance_id, user, body.get("reason")))
+
+
+@bp.post("/instances/<int:instance_id>/rewind")
+@token_required
+def rewind_instance(user, instance_id):
+    return _instance_action(user, instance_id, lambda body: actions.rewind_to(
+        instance_id, user, body.get("task_id"), body.get("reason")))
+
+
+@bp.post("/tasks/<task_id>/assign")
+@token_required
+def assign_task(user, task_id):
+    data = json_object()
+    record = actions.reassign(task_id, user, data.get("assignee_id"), data.get("reason"))
+    return _task_detail(record, access.can_act(user, record))

@@ -1,11 +1,21 @@
 """Process instances: list, start, and the coordinator's instance page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..services import NotFound, ServiceError, access, instances, progress
+from ..services import (
+    NotFound,
+    ServiceError,
+    access,
+    diagram,
+    exports,
+    instance_page,
+    instances,
+    timeline,
+    unit_matrix,
+)
 from .forms import ActionForm
 
 bp = Blueprint("instances", __name__)
@@ -19,15 +29,43 @@ def index():
                            action_form=ActionForm())
 
 
+def _instance(instance_id):
+    try:
+        return access.instance_for(current_user, instance_id)
+    except NotFound:
+        abort(404)
+
+
 @bp.route("/instances/<int:instance_id>")
 @login_required
 def show(instance_id):
-    try:
-        instance = access.instance_for(current_user, instance_id)
-    except NotFound:
+    instance = _instance(instance_id)
+    page = instance_page.page(instance, request.args)
+    return render_template("instances/show.html", instance=instance, view=page.view, page=page,
+                           element_labels={k: str(v) for k, v in diagram.STATE_LABELS.items()},
+                           phase_labels=timeline.PHASE_STATE_LABELS,
+                           matrix_steps=unit_matrix.STEPS)
+
+
+@bp.route("/instances/<int:instance_id>/diagram.bpmn")
+@login_required
+def diagram_xml(instance_id):
+    """The BPMN file of the instance's definition version, for the diagram viewer."""
+    instance = _instance(instance_id)
+    return Response(diagram.bpmn_xml(instance), mimetype="application/xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.route("/instances/<int:instance_id>/export/<kind>.<fmt>")
+@login_required
+def export(instance_id, kind, fmt):
+    """Instance status or the unit matrix as CSV (Turkish Excel) or XLSX."""
+    instance = _instance(instance_id)
+    if kind not in exports.KINDS or fmt not in exports.FORMATS:
         abort(404)
-    return render_template("instances/show.html", instance=instance,
-                           view=progress.instance_view(instance))
+    body = exports.render(kind, fmt, instance_page.status(instance))
+    return Response(body, mimetype=exports.MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{exports.filename(instance, kind, fmt)}"'})
 
 
 @bp.route("/municipalities/<int:municipality_id>/start", methods=["POST"])

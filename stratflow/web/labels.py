@@ -29,7 +29,29 @@ ACTIONS = {
     "token.revoked": _l("API anahtarı iptal edildi"),
     "mail.failed": _l("E-posta tüm denemelere rağmen gönderilemedi"),
     "timer.failed": _l("Zamanlayıcı çalıştırılamadı; bir saat sonra yeniden denenecek"),
+    "municipality.settings_changed": _l("Belediye ayarları değişti"),
+    "council_meeting.entered": _l("Meclis toplantı tarihi girildi"),
+    "council_meeting.removed": _l("Girilen meclis toplantı tarihi silindi"),
+    "leave_day.added": _l("İdari izin günü eklendi"), "leave_day.removed": _l("İdari izin günü silindi"),
+    "task.reassigned": _l("Görev yeniden atandı"), "instance.suspended": _l("Süreç askıya alındı"),
+    "instance.resumed": _l("Süreç devam ettirildi"), "instance.terminated": _l("Süreç sonlandırıldı"),
+    "instance.rewound": _l("Süreç önceki bir adıma geri alındı"),
+    "document.generated": _l("Belge oluşturuldu"), "document.failed": _l("Belge oluşturulamadı"),
+    "document.template_uploaded": _l("Belge şablonu yüklendi"),
+    "document.template_activated": _l("Önceki belge şablonu yeniden kullanıma alındı"),
+    "document.template_reverted": _l("Varsayılan belge şablonuna dönüldü"),
 }
+
+
+def _overview_nav() -> dict:
+    """Navigation to the cockpit (consultants, coordinators, admins) and to the overview of the one
+    municipality a person sees (stratflow/web/cockpit.py)."""
+    from ..services import access, overview
+    if not current_user.is_authenticated:
+        return {"cockpit": False, "overview": None}
+    viewed = current_user.municipality_ids(*access.INSTANCE_VIEWERS)
+    return {"cockpit": overview.can_use_cockpit(current_user),
+            "overview": next(iter(viewed)) if len(viewed) == 1 and not current_user.is_admin else None}
 
 
 def init_app(app) -> None:
@@ -44,7 +66,10 @@ def init_app(app) -> None:
             "state_label": lambda s: TASK_STATES.get(s, s),
             "status_label": lambda s: INSTANCE_STATUSES.get(s, s),
             "action_label": lambda a: ACTIONS.get(a, a),
-            "nav": {"municipalities": show_municipalities},
+            "nav": {"municipalities": show_municipalities,
+                    "council_meetings": min(current_user.municipality_ids("council_clerk"), default=None)
+                    if current_user.is_authenticated else None,
+                    **_overview_nav()},
         }
 
     app.jinja_env.filters["date"] = lambda d: format_date(d, "d MMMM y") if d else ""

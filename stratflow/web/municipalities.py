@@ -1,4 +1,5 @@
-"""Municipalities: the list, creating one (admin), its facts, spending units, people and imports.
+"""Municipalities: the list, creating one (admin), its facts, settings, spending units, people and
+imports; the council meeting dates (clerk, coordinator) and the administrative-leave days (admin).
 
 A coordinator manages only their own municipality; everyone else but an admin gets a 404.
 Every form is posted back to a page that re-shows it with Turkish messages on bad input.
@@ -14,7 +15,7 @@ from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..services import NotFound, ServiceError, access, imports, municipalities, people
+from ..services import NotFound, ServiceError, access, deadlines, imports, municipalities, people, settings
 from .forms import ActionForm
 from .labels import ROLE_LABELS
 
@@ -41,6 +42,35 @@ class MunicipalityForm(FlaskForm):
     mazbata_date = StringField(_l("Mazbata tarihi"), render_kw={"type": "date"})
     council_weekday = SelectField(_l("Meclis toplantı günü"), validate_choice=False,
                                   choices=[("", _l("— seçin —")), *WEEKDAY_LABELS.items()])
+
+
+MONTH_LABELS = (_l("Ocak"), _l("Şubat"), _l("Mart"), _l("Nisan"), _l("Mayıs"), _l("Haziran"), _l("Temmuz"),
+                _l("Ağustos"), _l("Eylül"), _l("Ekim"), _l("Kasım"), _l("Aralık"))
+SOURCE_LABELS = {"rule": _l("Kurala göre"), "moved": _l("Tatil nedeniyle kaydırıldı"), "entered": _l("Girilen tarih")}
+
+
+class SettingsForm(FlaskForm):
+    """The municipality's settings; the phase targets come as rule_<step> fields (see the template)."""
+    recess_month = SelectField(_l("Meclis tatil ayı"), validate_choice=False,
+                               choices=[("none", _l("Tatil yok")),
+                                        *[(str(i), m) for i, m in enumerate(MONTH_LABELS, 1)]])
+    reminder_before = StringField(_l("Son tarihten önce hatırlatma (iş günü, ör. 7,3,1)"), render_kw={"maxlength": 60})
+    remind_on_due = SelectField(_l("Son gün hatırlatması"), validate_choice=False,
+                                choices=[("", _l("Varsayılan")), ("yes", _l("Evet")), ("no", _l("Hayır"))])
+    overdue_every = StringField(_l("Gecikmede kaç iş gününde bir hatırlatılsın (0: hiç)"), render_kw={"maxlength": 3})
+    escalation_days = StringField(_l("Üst makama bildirim eşikleri (gecikilen iş günü, ör. 3,6,10)"),
+                                  render_kw={"maxlength": 60})
+    countdown_days = StringField(_l("Yasal süre geri sayımı (gün, ör. 60,30,14,7,3)"), render_kw={"maxlength": 60})
+
+
+class MeetingForm(FlaskForm):
+    month = StringField(_l("Toplantı ayı (boşsa tarihin ayı)"), render_kw={"type": "month"})
+    meeting_date = StringField(_l("Gerçek toplantı tarihi"), render_kw={"type": "date"})
+
+
+class LeaveDayForm(FlaskForm):
+    day = StringField(_l("Tarih"), render_kw={"type": "date"})
+    label = StringField(_l("Açıklama"), render_kw={"maxlength": 200})
 
 
 class UnitForm(FlaskForm):
@@ -128,10 +158,23 @@ def _person_form(m, cls=PersonForm, **kwargs):
     return form
 
 
+def _settings_context(m, form=None, rule_values=None, rule_errors=None) -> dict:
+    data = settings.form_data(m)
+    config = current_app.config
+    policy = settings.default_policy(config)
+    return {"settings_form": form or SettingsForm(formdata=None, data=data),
+            "phase_tasks": settings.phase_tasks(),
+            "rule_values": rule_values if rule_values is not None else
+            {k[len("rule_"):]: v for k, v in data.items() if k.startswith("rule_")},
+            "rule_errors": rule_errors or {},
+            "default_policy": policy, "default_countdown": tuple(config["COUNTDOWN_DAYS"])}
+
+
 def _page(m, status: int = 200, **parts):
     context = {"form": MunicipalityForm(formdata=None, data=_facts(m)), "unit_form": UnitForm(formdata=None),
                "person_form": _person_form(m, formdata=None), "import_form": ImportForm(formdata=None),
                "rename": None, "import_lines": []}
+    context.update(_settings_context(m))
     context.update(parts)
     people_rows = [{"user": u, "roles": people.roles_in(u, m),
                     "editable": people.can_edit_details(current_user, u, m)} for u in people.people_of(m)]
@@ -191,6 +234,120 @@ def update(municipality_id):
         return _page(m, _refuse(error, form), form=form)
     flash(_("Belediye bilgileri kaydedildi.") if changes else _("Değişiklik yok."), "success")
     return _back(m.id)
+
+
+@bp.route("/municipalities/<int:municipality_id>/settings", methods=["POST"])
+@login_required
+def update_settings(municipality_id):
+    m = _managed(municipality_id)
+    form = SettingsForm()
+    _submitted(form)
+    data = {**form.data, **{k: v for k, v in request.form.items() if k.startswith("rule_")}}
+    changes, error = _commit(settings.update_settings, current_user, m, data)
+    if error:
+        status = _refuse(error, form)
+        rule_errors = {k[len("rule_"):]: v for k, v in error.field_errors.items() if k.startswith("rule_")}
+        rule_values = {k[len("rule_"):]: v for k, v in request.form.items() if k.startswith("rule_")}
+        return _page(m, status, **_settings_context(m, form, rule_values, rule_errors))
+    flash(_("Ayarlar kaydedildi; açık görevlerin son tarihleri güncellendi.") if changes else _("Değişiklik yok."),
+          "success")
+    return _back(m.id, "settings")
+
+
+# -- council meetings (the clerk and the coordinator enter the actual dates) ----------------------
+
+def _meetings_page(m, form=None, status: int = 200):
+    sched = deadlines.schedule(m)
+    return render_template(
+        "municipalities/council_meetings.html", municipality=m, schedule=sched,
+        entered=settings.entered_meeting_rows(m), form=form or MeetingForm(formdata=None),
+        action_form=ActionForm(formdata=None), can_edit=settings.can_enter_meetings(current_user, m.id),
+        can_manage=access.can_manage(current_user, m.id), source_label=SOURCE_LABELS.get,
+        month_names=MONTH_LABELS), status
+
+
+def _meetings_municipality(municipality_id: int, edit: bool = False):
+    try:
+        return settings.meetings_municipality(current_user, municipality_id, edit=edit)
+    except NotFound:
+        abort(404)
+    except ServiceError:
+        abort(403)
+
+
+@bp.route("/municipalities/<int:municipality_id>/council-meetings", methods=["GET", "POST"])
+@login_required
+def council_meetings(municipality_id):
+    if request.method == "GET":
+        return _meetings_page(_meetings_municipality(municipality_id))
+    m = _meetings_municipality(municipality_id, edit=True)
+    form = MeetingForm()
+    _submitted(form)
+    row, error = _commit(settings.enter_meeting, current_user, m, form.data)
+    if error:
+        return _meetings_page(m, form, _refuse(error, form))
+    flash(_("%(month)s toplantısının tarihi kaydedildi; hedef toplantı ve son tarihler güncellendi.",
+            month=_month(row.month)), "success")
+    return redirect(url_for(".council_meetings", municipality_id=m.id))
+
+
+@bp.route("/municipalities/<int:municipality_id>/council-meetings/<int:meeting_id>/remove", methods=["POST"])
+@login_required
+def remove_council_meeting(municipality_id, meeting_id):
+    m = _meetings_municipality(municipality_id, edit=True)
+    _submitted(ActionForm())
+    _result, error = _commit(settings.remove_meeting, current_user, m, meeting_id)
+    if error:
+        return _meetings_page(m, status=_refuse(error))
+    flash(_("Girilen tarih silindi; o ayın toplantısı yeniden kurala göre hesaplanıyor."), "success")
+    return redirect(url_for(".council_meetings", municipality_id=m.id))
+
+
+def _month(day) -> str:
+    return f"{MONTH_LABELS[day.month - 1]} {day.year}"
+
+
+# -- administrative-leave days (national; the administrator keeps the table) ----------------------
+
+def _leave_page(year: int, form=None, status: int = 200):
+    return render_template("municipalities/leave_days.html", year=year, years=settings.leave_years(),
+                           rows=settings.leave_day_rows(year), form=form or LeaveDayForm(formdata=None),
+                           action_form=ActionForm(formdata=None)), status
+
+
+def _year_arg() -> int:
+    from datetime import date
+    value = request.args.get("year", "")
+    return int(value) if value.isdigit() and 1900 <= int(value) <= 2100 else date.today().year
+
+
+@bp.route("/leave-days", methods=["GET", "POST"])
+@login_required
+def leave_days():
+    if not current_user.is_admin:
+        abort(404)
+    if request.method == "GET":
+        return _leave_page(_year_arg())
+    form = LeaveDayForm()
+    _submitted(form)
+    row, error = _commit(settings.add_leave_day, current_user, form.data)
+    if error:
+        return _leave_page(_year_arg(), form, _refuse(error, form))
+    flash(_("İdari izin günü eklendi; açık görevlerin son tarihleri güncellendi."), "success")
+    return redirect(url_for(".leave_days", year=row.day.year))
+
+
+@bp.route("/leave-days/<int:leave_day_id>/remove", methods=["POST"])
+@login_required
+def remove_leave_day(leave_day_id):
+    if not current_user.is_admin:
+        abort(404)
+    _submitted(ActionForm())
+    day, error = _commit(settings.remove_leave_day, current_user, leave_day_id)
+    if error:
+        return _leave_page(_year_arg(), status=_refuse(error))
+    flash(_("İdari izin günü silindi; açık görevlerin son tarihleri güncellendi."), "success")
+    return redirect(url_for(".leave_days", year=day.year))
 
 
 # -- spending units -------------------------------------------------------------------------------

@@ -1,0 +1,116 @@
+"""The plan skeleton's context: the 2019 municipal guide's outline, pre-filled with what the
+process collected (situation analysis, findings, mission/vision/values, goals and targets)."""
+
+from __future__ import annotations
+
+from .context import DASH, USES, board_approval, common, plan_period, team_list
+from .typography import long_date, money
+
+USES["plan_skeleton"] = (
+    "coordinating_unit", "plan_period", "institution_history", "current_plan", "current_plan_period", "evaluation",
+    "lessons", "legislation", "policy_documents", "unit_inputs", "stakeholders", "internal_survey_respondents",
+    "external_survey_respondents", "workshop_date", "consulted_bodies", "stakeholder_findings", "political",
+    "economic", "social", "technological", "legal", "environmental", "strengths", "weaknesses", "opportunities",
+    "threats", "findings", "mission", "vision", "core_values", "goals", "targets", "indicators", "activities",
+    "risks", "monitoring_period", "evaluation_report", "monitoring_unit", "reporting_notes",
+    *USES["board_approval"], *USES["team_list"],
+)
+PESTLE = (("political", "Politik"), ("economic", "Ekonomik"), ("social", "Sosyal"),
+          ("technological", "Teknolojik"), ("legal", "Yasal"), ("environmental", "Çevresel"))
+SWOT = (("strengths", "Güçlü yönler"), ("weaknesses", "Zayıf yönler"), ("opportunities", "Fırsatlar"),
+        ("threats", "Tehditler"))
+
+
+def _text(value) -> str:
+    return str(value) if value not in (None, "") else ""
+
+
+def _rows(items, fields) -> list[dict]:
+    return [{"no": i, **{f: _text(item.get(f)) for f in fields}} for i, item in enumerate(items or [], 1)]
+
+
+def _unit_inputs(data: dict) -> list[dict]:
+    rows = []
+    for item in data.get("unit_inputs") or []:
+        rows.append({
+            "unit": (item.get("unit") or {}).get("name", "") if isinstance(item.get("unit"), dict)
+            else _text(item.get("unit")),
+            "duties": _rows(item.get("duties"), ("duty", "legal_basis")),
+            "services": _rows(item.get("services"), ("service", "beneficiaries")),
+            "staff_count": _text(item.get("staff_count")),
+            "human_resources": _text(item.get("human_resources")), "technology": _text(item.get("technology")),
+            "physical": _text(item.get("physical")), "financial": _text(item.get("financial")),
+            "findings": _text(item.get("unit_findings")),
+        })
+    return rows
+
+
+def _number(value) -> str:
+    if value in (None, ""):
+        return ""
+    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def _goals(data: dict) -> list[dict]:
+    targets = data.get("targets") or []
+    indicators = data.get("indicators") or []
+    goals = []
+    for goal in data.get("goals") or []:
+        code = goal.get("code") or ""
+        cards = []
+        for target in (t for t in targets if (t.get("goal_code") or "") == code):
+            tcode = target.get("code") or ""
+            cards.append({
+                "code": tcode, "target": _text(target.get("target")),
+                "responsible_unit": _text(target.get("responsible_unit")),
+                "cooperating_units": _text(target.get("cooperating_units")), "cost": money(target.get("cost_tl")),
+                "indicators": [{
+                    "indicator": _text(i.get("indicator")), "weight": _number(i.get("weight")),
+                    "baseline": _number(i.get("baseline")),
+                    **{f"year_{n}": _number(i.get(f"year_{n}")) for n in range(1, 6)},
+                    "monitoring": _text(i.get("monitoring")), "reporting": _text(i.get("reporting")),
+                } for i in indicators if (i.get("target_code") or "") == tcode],
+                "activities": [{"name": _text(a.get("name")), "cost": money(a.get("cost_tl"))}
+                               for a in data.get("activities") or [] if (a.get("target_code") or "") == tcode],
+                "risks": [{"risk": _text(r.get("risk")), "control": _text(r.get("control"))}
+                          for r in data.get("risks") or [] if (r.get("target_code") or "") == tcode],
+            })
+        goals.append({"code": code, "goal": _text(goal.get("goal")), "targets": cards})
+    return goals
+
+
+def plan_skeleton(facts: dict) -> dict:
+    data = facts["data"]
+    period = plan_period(facts)
+    ctx = common(facts, f"{period} Dönemi Stratejik Planı", f"{period} Dönemi Stratejik Planı")
+    years = [str(int(period[:4]) + n) for n in range(5)] if period[:4].isdigit() else ["", "", "", "", ""]
+    total = sum(float(t.get("cost_tl") or 0) for t in data.get("targets") or [])
+    ctx.update({
+        "years": years,
+        "board": board_approval(facts)["board"],
+        "team": team_list(facts)["team"],
+        "history": _text(data.get("institution_history")),
+        "current_plan": {"exists": _text(data.get("current_plan")), "period": _text(data.get("current_plan_period")),
+                         "evaluation": _text(data.get("evaluation")), "lessons": _text(data.get("lessons"))},
+        "legislation": _rows(data.get("legislation"), ("regulation", "article", "duty")),
+        "policy_documents": _rows(data.get("policy_documents"), ("document", "provision", "implication")),
+        "unit_inputs": _unit_inputs(data),
+        "stakeholders": _rows(data.get("stakeholders"), ("name", "kind", "priority")),
+        "stakeholder": {"internal_respondents": _text(data.get("internal_survey_respondents")) or DASH,
+                        "external_respondents": _text(data.get("external_survey_respondents")) or DASH,
+                        "workshop_date": long_date(data.get("workshop_date"), DASH),
+                        "consulted_bodies": _text(data.get("consulted_bodies")),
+                        "findings": _text(data.get("stakeholder_findings"))},
+        "pestle": [{"factor": label, "text": _text(data.get(key))} for key, label in PESTLE],
+        "swot": {key: _text(data.get(key)) for key, _label in SWOT},
+        "findings": _rows(data.get("findings"), ("area", "finding", "need")),
+        "mission": _text(data.get("mission")),
+        "vision": _text(data.get("vision")),
+        "core_values": _rows(data.get("core_values"), ("value", "description")),
+        "goals": _goals(data),
+        "total_cost": money(total) if total else DASH,
+        "monitoring": {"period": _text(data.get("monitoring_period")),
+                       "evaluation_report": _text(data.get("evaluation_report")),
+                       "unit": _text(data.get("monitoring_unit")), "notes": _text(data.get("reporting_notes"))},
+    })
+    return ctx

@@ -1,0 +1,76 @@
+"""Sample facts with every list filled: uploaded templates render with them before they are accepted
+(a loop over an empty list would hide a wrong field name inside it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MEMBER = {"full_name": "Deniz Acar", "title": "Bilgisayar Mühendisi", "unit": "Bilgi İşlem Müdürlüğü",
+          "email": "deniz.acar@ornek.bel.tr", "phone": "0266 555 10 20", "subgroup": "Durum analizi"}
+
+SAMPLE_DATA = {
+    "plan_period": "2025-2029", "nomination_deadline": "2024-05-06",
+    "coordinating_unit": "Strateji Geliştirme Müdürlüğü",
+    "timetable": "Genelge: Nisan\nDurum analizi: Mayıs–Haziran", "circular_decision": "approve",
+    "deputy_mayors": [{"full_name": "Nermin Aksoy", "title": "Başkan Yardımcısı", "email": "n@ornek.bel.tr"}],
+    "secretary_general": "Ali Veli", "deputy_secretaries_general": [{"full_name": "Ayla Kara", "title": ""}],
+    "other_members": [{"full_name": "Zeynep Çelik", "title": "Strateji Geliştirme Müdürü",
+                       "unit": "Strateji Geliştirme Müdürlüğü"}],
+    "composition_override": True, "override_reason": "Örnek gerekçe", "board_decision": "approve",
+    "board_comment": "Uygundur.",
+    "team_leader": "Nermin Aksoy", "team_coordinator": "Zeynep Çelik", "team_members": [MEMBER],
+    "nominations": [{"unit": {"id": 1, "name": "Bilgi İşlem Müdürlüğü"}, "members": [MEMBER]}],
+    "subgroups": [{"name": "Durum analizi", "lead": "Deniz Acar", "scope": "Kurum içi analiz"}],
+    "kickoff_date": "2024-05-14", "notes": "Not", "units_without_nominee": [{"unit": "Zabıta Müdürlüğü",
+                                                                             "reason": "Personel yetersiz"}],
+    "program_activities": [{"phase": "Durum analizi", "activity": "Paydaş anketi", "owner": "Ekip",
+                            "start": "2024-05-20", "end": "2024-06-20"}],
+    "training_calendar": "Mayıs", "meeting_calendar": "Her ayın ilk pazartesi", "analysis_deadline": "2024-06-28",
+    "program_decision": "approve",
+    "institution_history": "1954'te kuruldu.", "current_plan": "Var", "current_plan_period": "2020-2024",
+    "evaluation": "Hedeflerin %70'i tuttu.", "lessons": "Daha az hedef.",
+    "legislation": [{"regulation": "5393", "article": "14", "duty": "Hizmet"}],
+    "policy_documents": [{"document": "12. Kalkınma Planı", "provision": "…", "implication": "…"}],
+    "unit_inputs": [{"unit": {"id": 1, "name": "Fen İşleri Müdürlüğü"},
+                     "duties": [{"duty": "Yol yapımı", "legal_basis": "5393 md. 15"}],
+                     "services": [{"service": "Asfalt", "beneficiaries": "Halk"}], "staff_count": 40,
+                     "human_resources": "İK", "technology": "BT", "physical": "Bina", "financial": "Bütçe",
+                     "unit_findings": "Araç eksik"}],
+    "stakeholders": [{"name": "Üniversite", "kind": "Dış", "priority": "Yüksek"}],
+    "internal_survey_respondents": 120, "external_survey_respondents": 800, "workshop_date": "2024-06-10",
+    "consulted_bodies": "Balıkesir Üniversitesi", "stakeholder_findings": "Ulaşım öncelikli.",
+    "political": "P", "economic": "E", "social": "S", "technological": "T", "legal": "L", "environmental": "Ç",
+    "strengths": "G", "weaknesses": "Z", "opportunities": "F", "threats": "T",
+    "findings": [{"area": "Ulaşım", "finding": "Yollar eski", "need": "Bakım"}],
+    "mission": "Misyon", "vision": "Vizyon", "core_values": [{"value": "Şeffaflık", "description": "Açıklık"}],
+    "goals": [{"code": "A1", "goal": "Ulaşımı iyileştirmek"}],
+    "targets": [{"code": "H1.1", "goal_code": "A1", "target": "Yolları yenilemek", "responsible_unit": "Fen İşleri",
+                 "cooperating_units": "İmar", "cost_tl": 1250000}],
+    "indicators": [{"target_code": "H1.1", "indicator": "Yenilenen yol (km)", "weight": 100, "baseline": 0,
+                    "year_1": 10, "year_2": 20, "year_3": 30, "year_4": 40, "year_5": 50,
+                    "monitoring": "6 ay", "reporting": "Yıllık"}],
+    "activities": [{"target_code": "H1.1", "name": "Asfalt", "cost_tl": 1000000}],
+    "risks": [{"target_code": "H1.1", "risk": "Bütçe", "control": "İzleme"}],
+    "monitoring_period": "6 ay", "evaluation_report": "Yıllık", "monitoring_unit": "Strateji Geliştirme",
+    "reporting_notes": "EBYS", "plan_document": "EBYS 123", "plan_version": "1.0", "plan_decision": "approve",
+    "submission_date": "2024-08-20", "council_meeting_date": "2024-09-03", "meeting_kind": "regular",
+    "council_outcome": "adopted", "council_decision_number": "2024/85", "council_decision_date": "2024-09-03",
+    "return_reasons": "", "commission": "Plan ve Bütçe Komisyonu", "encumen_date": "2024-08-22",
+    "encumen_decision_number": "2024/310", "encumen_opinion": "Uygundur.", "adopted_late": False,
+    "governor_due_date": "2024-09-10",
+}
+
+
+def sample_facts() -> dict:
+    return {
+        "municipality": {"name": "Örnek Belediyesi", "province": "Balıkesir", "type": "ilce", "population": 90412,
+                         "election_date": "2024-03-31", "mazbata_date": "2024-04-05"},
+        "mayor": {"full_name": "Levent Erdem", "title": "Belediye Başkanı"},
+        "coordinator": {"full_name": "Zeynep Çelik", "title": "Strateji Geliştirme Müdürü"},
+        "clerk": {"full_name": "Ayşe Yıldız", "title": "Yazı İşleri Müdürü"},
+        "units": ["Bilgi İşlem Müdürlüğü", "Fen İşleri Müdürlüğü"],
+        "data": SAMPLE_DATA,
+        "legal_deadline": "2024-09-30", "target_meeting": "2024-09-03", "today": date(2024, 4, 8),
+        "milestones": [{"phase": "Genelgenin yayımlanması", "step": "circular_approval", "due": "2024-04-20",
+                        "owner": "Belediye Başkanı"}],
+    }

@@ -1,0 +1,229 @@
+"""The documented placeholders of every document kind, and the sample data uploads are checked with.
+
+A placeholder path reads like `municipality.name_upper` or `team.members[].full_name` (`[]`: an
+item of a list, used in a `{% for %}` loop or a `{%tr for %}` table row). Filters: `|date` (an ISO
+date → “30 Eylül 2024”), `|short_date` (30.09.2024), `|upper` (Turkish: i → İ), `|money`
+(1.250.000 TL), `|dative` (…Müdürlüğü → …Müdürlüğüne). tests/test_documents.py checks that this
+list and the contexts the builders make name exactly the same fields.
+"""
+
+from __future__ import annotations
+
+COMMON = [
+    ("municipality.name", "Belediyenin adı (Çamlıtepe Belediyesi)"),
+    ("municipality.name_upper", "Belediyenin adı, büyük harfle (ÇAMLITEPE BELEDİYESİ)"),
+    ("municipality.province", "İl"),
+    ("municipality.province_upper", "İl, büyük harfle"),
+    ("municipality.type", "Belediye türü kodu (buyuksehir, il, ilce, belde)"),
+    ("municipality.type_label", "Belediye türü (İlçe Belediyesi)"),
+    ("municipality.population", "Nüfus (90.412)"),
+    ("municipality.is_metropolitan", "Büyükşehir belediyesi mi (doğru/yanlış; {% if %} içinde)"),
+    ("document.title", "Belgenin adı"),
+    ("document.title_upper", "Belgenin adı, büyük harfle"),
+    ("document.subject", "Konu satırı"),
+    ("document.number", "Sayı (boşsa noktalı yer; EBYS sayısını sonra yazın)"),
+    ("document.date", "Belgenin oluşturulduğu gün (30 Eylül 2024)"),
+    ("directorate", "Yazıyı hazırlayan birim (başlıktaki müdürlük)"),
+    ("directorate_upper", "Yazıyı hazırlayan birim, büyük harfle"),
+    ("coordinating_unit", "Çalışmaları koordine eden birim"),
+    ("coordinating_unit_dative", "Koordinatör birim, yönelme hâlinde (…Müdürlüğüne)"),
+    ("mayor.full_name", "Belediye Başkanının adı soyadı"),
+    ("mayor.title", "Belediye Başkanının unvanı"),
+    ("coordinator.full_name", "Koordinatör birim yöneticisinin adı soyadı"),
+    ("coordinator.title", "Koordinatör birim yöneticisinin unvanı"),
+    ("election_date", "Mahalli idareler genel seçim tarihi"),
+    ("mazbata_date", "Mazbata tarihi"),
+    ("legal_deadline", "Planın Meclise sunulması için yasal son tarih (seçim + 6 ay)"),
+    ("target_meeting", "Hedef Meclis toplantısı"),
+    ("plan_period", "Plan dönemi (2025–2029)"),
+    ("units[].no", "Harcama birimleri: sıra no"),
+    ("units[].name", "Harcama birimleri: birim adı (dağıtım listesi)"),
+]
+
+TIMETABLE = [
+    ("timetable[].no", "Çalışma takvimi: sıra no"),
+    ("timetable[].phase", "Çalışma takvimi: aşama"),
+    ("timetable[].due", "Çalışma takvimi: hedef tarih"),
+]
+
+BOARD = [
+    ("board.rule", "Kurulun oluşumu kuralı (belediye türüne göre)"),
+    ("board.members[].no", "Kurul üyeleri: sıra no"),
+    ("board.members[].full_name", "Kurul üyeleri: adı soyadı"),
+    ("board.members[].title", "Kurul üyeleri: unvanı"),
+    ("board.members[].unit", "Kurul üyeleri: birimi"),
+    ("board.members[].role", "Kurul üyeleri: kuruldaki görevi (Kurul Başkanı / Üye)"),
+    ("board.override", "Oluşum kuralından ayrılındı mı"),
+    ("board.override_reason", "Ayrılma gerekçesi"),
+    ("board.approved", "Başkan olur verdi mi"),
+    ("board.comment", "Başkanın açıklaması"),
+]
+
+MEMBER = ("no", "full_name", "title", "unit", "email", "phone", "subgroup")
+MEMBER_LABELS = dict(zip(MEMBER, ("sıra no", "adı soyadı", "unvanı", "birimi", "e-posta", "telefon", "alt grubu"),
+                         strict=True))
+TEAM = [
+    ("team.leader", "Ekip lideri"),
+    ("team.coordinator", "Ekip koordinatörü"),
+    *[(f"team.members[].{f}", f"Ekip üyeleri: {MEMBER_LABELS[f]}") for f in MEMBER],
+    ("team.by_unit[].unit", "Birimlere göre üyeler: birim"),
+    *[(f"team.by_unit[].members[].{f}", f"Birimlere göre üyeler: {MEMBER_LABELS[f]}") for f in MEMBER],
+    ("team.subgroups[].no", "Alt gruplar: sıra no"),
+    ("team.subgroups[].name", "Alt gruplar: adı"),
+    ("team.subgroups[].lead", "Alt gruplar: sorumlusu"),
+    ("team.subgroups[].scope", "Alt gruplar: konusu"),
+    ("team.kickoff_date", "Açılış toplantısı tarihi"),
+    ("team.notes", "Notlar"),
+    ("team.units_without_nominee[].unit", "Üye bildirmeyen birimler: birim"),
+    ("team.units_without_nominee[].reason", "Üye bildirmeyen birimler: gerekçe"),
+]
+
+PLAN = [
+    ("years[]", "Plan yılları (2025 … 2029)"),
+    ("history", "Kurumsal tarihçe"),
+    ("current_plan.exists", "Yürürlükte plan var mı (formdaki cevap)"),
+    ("current_plan.period", "Yürürlükteki planın dönemi"),
+    ("current_plan.evaluation", "Gerçekleşme durumu, sapmalar"),
+    ("current_plan.lessons", "Çıkarılan dersler"),
+    ("legislation[].no", "Mevzuat analizi: sıra no"),
+    ("legislation[].regulation", "Mevzuat analizi: mevzuat"),
+    ("legislation[].article", "Mevzuat analizi: madde"),
+    ("legislation[].duty", "Mevzuat analizi: görev / etki"),
+    ("policy_documents[].no", "Üst politika belgeleri: sıra no"),
+    ("policy_documents[].document", "Üst politika belgeleri: belge"),
+    ("policy_documents[].provision", "Üst politika belgeleri: ilgili hüküm"),
+    ("policy_documents[].implication", "Üst politika belgeleri: plana etkisi"),
+    ("unit_inputs[].unit", "Birim girdileri: birim"),
+    ("unit_inputs[].duties[].no", "Birim girdileri: görev sıra no"),
+    ("unit_inputs[].duties[].duty", "Birim girdileri: mevzuattan kaynaklanan görev"),
+    ("unit_inputs[].duties[].legal_basis", "Birim girdileri: görevin dayanağı"),
+    ("unit_inputs[].services[].no", "Birim girdileri: hizmet sıra no"),
+    ("unit_inputs[].services[].service", "Birim girdileri: ürün / hizmet"),
+    ("unit_inputs[].services[].beneficiaries", "Birim girdileri: faydalananlar"),
+    ("unit_inputs[].staff_count", "Birim girdileri: personel sayısı"),
+    ("unit_inputs[].human_resources", "Birim girdileri: insan kaynakları"),
+    ("unit_inputs[].technology", "Birim girdileri: teknolojik kaynaklar"),
+    ("unit_inputs[].physical", "Birim girdileri: fiziki kaynaklar"),
+    ("unit_inputs[].financial", "Birim girdileri: mali kaynaklar"),
+    ("unit_inputs[].findings", "Birim girdileri: birimin tespit ve ihtiyaçları"),
+    ("stakeholders[].no", "Paydaşlar: sıra no"),
+    ("stakeholders[].name", "Paydaşlar: paydaş"),
+    ("stakeholders[].kind", "Paydaşlar: tür (iç / dış)"),
+    ("stakeholders[].priority", "Paydaşlar: öncelik"),
+    ("stakeholder.internal_respondents", "İç paydaş anketine katılan sayısı"),
+    ("stakeholder.external_respondents", "Dış paydaş anketine katılan sayısı"),
+    ("stakeholder.workshop_date", "Çalıştay tarihi"),
+    ("stakeholder.consulted_bodies", "Görüşü alınan üniversite, meslek odası ve STK'lar"),
+    ("stakeholder.findings", "Paydaş analizi sonuçları"),
+    ("pestle[].factor", "PESTLE: etken (Politik, Ekonomik …)"),
+    ("pestle[].text", "PESTLE: analiz"),
+    ("swot.strengths", "GZFT: güçlü yönler"),
+    ("swot.weaknesses", "GZFT: zayıf yönler"),
+    ("swot.opportunities", "GZFT: fırsatlar"),
+    ("swot.threats", "GZFT: tehditler"),
+    ("findings[].no", "Tespitler ve ihtiyaçlar: sıra no"),
+    ("findings[].area", "Tespitler ve ihtiyaçlar: alan"),
+    ("findings[].finding", "Tespitler ve ihtiyaçlar: tespit"),
+    ("findings[].need", "Tespitler ve ihtiyaçlar: ihtiyaç"),
+    ("mission", "Misyon"),
+    ("vision", "Vizyon"),
+    ("core_values[].no", "Temel değerler: sıra no"),
+    ("core_values[].value", "Temel değerler: değer"),
+    ("core_values[].description", "Temel değerler: açıklama"),
+    ("goals[].code", "Amaçlar: kod (A1)"),
+    ("goals[].goal", "Amaçlar: amaç"),
+    ("goals[].targets[].code", "Hedef kartı: hedef kodu (H1.1)"),
+    ("goals[].targets[].target", "Hedef kartı: hedef"),
+    ("goals[].targets[].responsible_unit", "Hedef kartı: sorumlu birim"),
+    ("goals[].targets[].cooperating_units", "Hedef kartı: iş birliği yapılacak birimler"),
+    ("goals[].targets[].cost", "Hedef kartı: maliyet tahmini"),
+    ("goals[].targets[].indicators[].indicator", "Hedef kartı: performans göstergesi"),
+    ("goals[].targets[].indicators[].weight", "Hedef kartı: hedefe etkisi (%)"),
+    ("goals[].targets[].indicators[].baseline", "Hedef kartı: başlangıç değeri"),
+    *[(f"goals[].targets[].indicators[].year_{n}", f"Hedef kartı: {n}. yıl hedefi") for n in range(1, 6)],
+    ("goals[].targets[].indicators[].monitoring", "Hedef kartı: izleme sıklığı"),
+    ("goals[].targets[].indicators[].reporting", "Hedef kartı: raporlama sıklığı"),
+    ("goals[].targets[].activities[].name", "Hedef kartı: faaliyet / proje"),
+    ("goals[].targets[].activities[].cost", "Hedef kartı: faaliyet maliyeti"),
+    ("goals[].targets[].risks[].risk", "Hedef kartı: risk"),
+    ("goals[].targets[].risks[].control", "Hedef kartı: kontrol faaliyeti"),
+    ("total_cost", "Hedeflerin toplam maliyet tahmini"),
+    ("monitoring.period", "İzleme raporu dönemi"),
+    ("monitoring.evaluation_report", "Değerlendirme raporu"),
+    ("monitoring.unit", "İzleme ve değerlendirmeden sorumlu birim"),
+    ("monitoring.notes", "Raporlama düzeni"),
+]
+
+PLACEHOLDERS = {
+    "circular": COMMON + TIMETABLE + [
+        ("nomination_deadline", "Harcama birimlerinin ekip üyesi bildirmesi için son tarih"),
+        ("timetable_note", "Genelge taslağındaki takvim açıklaması"),
+        ("board.rule", "Kurulun oluşumu kuralı (belediye türüne göre)"),
+        ("circular_year", "Genelge yılı"),
+    ],
+    "board_approval": COMMON + BOARD,
+    "team_list": COMMON + TEAM,
+    "program": COMMON + TIMETABLE + [
+        ("program.months[]", "Gantt tablosunun ay başlıkları (yedi ay: seçim ayı … son tarih ayı)"),
+        ("program.activities[].no", "Faaliyetler: sıra no"),
+        ("program.activities[].phase", "Faaliyetler: aşama"),
+        ("program.activities[].activity", "Faaliyetler: faaliyet"),
+        ("program.activities[].owner", "Faaliyetler: sorumlu"),
+        ("program.activities[].start", "Faaliyetler: başlangıç"),
+        ("program.activities[].end", "Faaliyetler: bitiş"),
+        ("program.activities[].cells[].fill", "Gantt hücresi rengi ({% cellbg a.cells[0].fill %})"),
+        ("program.activities[].cells[].mark", "Gantt hücresi işareti (■ ya da boş)"),
+        ("program.training_calendar", "Eğitim takvimi"),
+        ("program.meeting_calendar", "Toplantı takvimi"),
+        ("program.analysis_deadline", "Birim durum analizi girdileri için son tarih"),
+        ("program.kickoff_date", "Açılış toplantısı tarihi"),
+        ("program.approved", "Başkan programı onayladı mı"),
+    ],
+    "submission_letter": COMMON + [
+        ("addressee", "Muhatap (BELEDİYE MECLİSİ BAŞKANLIĞINA)"),
+        ("submission_date", "Meclise sunuş tarihi"),
+        ("council_meeting_date", "Planın görüşüleceği Meclis toplantısı"),
+        ("plan.document", "Plan belgesinin bağlantısı ya da EBYS sayısı"),
+        ("plan.version", "Plan sürümü"),
+    ],
+    "plan_skeleton": COMMON + [p for p in BOARD if p[0] != "board.rule"] + [("board.rule", BOARD[0][1])]
+    + TEAM + PLAN,
+    "council_decision": COMMON + [
+        ("decision.outcome", "Karar kodu (adopted, returned)"),
+        ("decision.outcome_label", "Karar (Kabul edildi / İade edildi)"),
+        ("decision.adopted", "Kabul edildi mi"),
+        ("decision.number", "Karar sayısı"),
+        ("decision.date", "Karar tarihi"),
+        ("decision.meeting_date", "Meclis toplantı tarihi"),
+        ("decision.extraordinary", "Olağanüstü toplantı mı"),
+        ("decision.return_reasons", "İade gerekçesi"),
+        ("decision.commission", "Havale edilen komisyon"),
+        ("decision.late", "Yasal süre sonundan sonra mı kabul edildi"),
+        ("decision.governor_due_date", "Kararın mülki idare amirine gönderilmesi için son gün"),
+        ("encumen.date", "Encümen toplantı tarihi"),
+        ("encumen.number", "Encümen karar sayısı"),
+        ("encumen.opinion", "Encümen görüşü"),
+        ("submission_date", "Meclise sunuş tarihi"),
+        ("clerk.full_name", "Yazı İşleri Müdürünün adı soyadı"),
+        ("clerk.title", "Yazı İşleri Müdürünün unvanı"),
+    ],
+}
+
+
+def top_level(kind: str) -> set[str]:
+    return {path.split(".")[0].split("[")[0] for path, _ in PLACEHOLDERS[kind]}
+
+
+def leaf_paths(value, prefix: str = "") -> set[str]:
+    """Every field path of a context, in the notation above (lists read through their items)."""
+    if isinstance(value, dict):
+        found = set()
+        for key, item in value.items():
+            found |= leaf_paths(item, f"{prefix}.{key}" if prefix else key)
+        return found
+    if isinstance(value, list):
+        found = set()
+        for item in value:
+            found |= leaf_paths(item, f"{prefix}[]")
+        return found or {f"{prefix}[]"}
+    return {prefix}

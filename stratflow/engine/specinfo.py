@@ -1,0 +1,29 @@
+"""Read-only facts about a stored spec's tasks (names, lanes, extension properties)."""
+
+from __future__ import annotations
+
+from .runtime import _specs
+
+_cache: dict[str, dict] = {}
+
+
+def task_facts(cache_key: str, spec_json) -> dict[str, dict]:
+    """bpmn_id -> {"name", "lane", "properties", "user_task"} for every BPMN element with an id."""
+    cached = _cache.get(cache_key)
+    if cached is None:
+        spec, subs = _specs(cache_key, spec_json)
+        cached = {}
+        for process in [spec, *subs.values()]:
+            for task_spec in process.task_specs.values():
+                bpmn_id = getattr(task_spec, "bpmn_id", None)
+                if not bpmn_id:
+                    continue
+                ext = getattr(task_spec, "extensions", None) or {}
+                cached[bpmn_id] = {
+                    "name": getattr(task_spec, "bpmn_name", None) or bpmn_id,
+                    "lane": getattr(task_spec, "lane", None),
+                    "properties": dict(ext.get("properties", {})),
+                    "user_task": type(task_spec).__name__ == "UserTask",
+                }
+        _cache[cache_key] = cached
+    return cached

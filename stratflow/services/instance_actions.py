@@ -1,0 +1,266 @@
+"""Coordinator actions on a process instance: reassign a task, suspend / resume / terminate,
+rewind to an earlier step. Each runs in one locked transition and is audited with its reason.
+
+Who may act: the municipality's coordinators and administrators (`may_act`). The mayor and
+the other instance viewers see the page but get 403; a consultant is read-only.
+
+Reassignment: the task goes to one person (TaskRecord.assignee_id) instead of everyone holding
+its role; the role holders no longer see or act on it (services/access.py, reminders' `actors`).
+Eligible: an active person holding a role in the task's municipality (not only "consultant");
+for a spending-unit task, someone holding a role for that unit or a coordinator.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+
+from flask_babel import gettext as _
+from sqlalchemy import or_
+
+from ..engine import EngineError
+from ..engine.runtime import RewindRefused, completed_human_tasks, rewind
+from ..extensions import db
+from ..models import OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
+from ..models.base import utcnow
+from . import Conflict, NotFound, ServiceError, audit, tasks, valid_id
+from .instances import load, lock, persist
+
+REASON_MAX = 1000
+ACTING_ROLES = ("coordinator",)
+# Roles that do not make a person eligible to take over a task.
+NOT_ASSIGNABLE_ROLES = ("consultant", "admin")
+
+
+class Forbidden(ServiceError):
+    """The user sees the instance (or works in its municipality) but may not act on it."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Bu işlem için yetkiniz yok."), code="forbidden")
+
+
+# -- who may act ---------------------------------------------------------------------------
+
+def may_act(user, municipality_id: int) -> bool:
+    return user.is_admin or municipality_id in user.municipality_ids(*ACTING_ROLES)
+
+
+def _check_actor(user, instance: ProcessInstance) -> None:
+    """403 for someone of the instance's municipality without the right, 404 for strangers."""
+    if may_act(user, instance.municipality_id):
+        return
+    if instance.municipality_id in user.municipality_ids():
+        raise Forbidden()
+    raise NotFound()
+
+
+def instance_for_action(user, instance_id: int) -> ProcessInstance:
+    instance = db.session.get(ProcessInstance, instance_id) if valid_id(instance_id) else None
+    if instance is None:
+        raise NotFound()
+    _check_actor(user, instance)
+    return instance
+
+
+def _reason(text) -> str:
+    reason = text.strip() if isinstance(text, str) else ""
+    if not reason:
+        message = _("Bu işlem için bir gerekçe yazmalısınız.")
+        raise ServiceError(message, code="validation", field_errors={"reason": message})
+    if len(reason) > REASON_MAX:
+        message = _("Gerekçe en fazla %(n)d karakter olabilir.", n=REASON_MAX)
+        raise ServiceError(message, code="validation", field_errors={"reason": message})
+    return reason
+
+
+def _locked(user, instance_id: int, reason) -> tuple[ProcessInstance, str]:
+    """Check the right and the reason (nothing changes on failure), then lock the instance."""
+    instance = instance_for_action(user, instance_id)
+    text = _reason(reason)
+    return lock(instance.id), text
+
+
+def _touch(instance: ProcessInstance) -> None:
+    instance.revision = (instance.revision or 0) + 1
+    instance.updated_at = utcnow()
+
+
+def _audit(action: str, actor, instance: ProcessInstance, reason: str, **details) -> None:
+    audit.record(action, actor, municipality_id=instance.municipality_id, instance_id=instance.id,
+                 reason=reason, **details)
+
+
+# -- reassignment --------------------------------------------------------------------------
+
+def eligible_people(municipality_id: int, unit_id: int | None = None) -> list[User]:
+    """Active people who may take over a task of the municipality (of `unit_id`, when given)."""
+    ra = RoleAssignment
+    query = (db.select(User).join(ra, ra.user_id == User.id)
+             .where(ra.municipality_id == municipality_id, User.active.is_(True),
+                    ra.role.not_in(NOT_ASSIGNABLE_ROLES))
+             .order_by(User.full_name, User.id).distinct())
+    if unit_id is not None:
+        query = query.where(or_(ra.unit_id == unit_id, ra.role.in_(ACTING_ROLES)))
+    return list(db.session.execute(query).scalars())
+
+
+def reassign(task_id: str, actor, assignee_id: int | None, reason) -> TaskRecord:
+    """Give an open task to one person, or (assignee_id None) back to everyone holding its role."""
+    record = db.session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
+    if record is None:
+        raise NotFound()
+    _check_actor(actor, record.instance)
+    text = _reason(reason)
+    assignee = None
+    if assignee_id is not None:
+        eligible = {u.id: u for u in eligible_people(record.municipality_id, record.unit_id)}
+        usable = valid_id(assignee_id) and not isinstance(assignee_id, bool)
+        assignee = eligible.get(assignee_id) if usable else None
+        if assignee is None:
+            message = _("Seçilen kişi bu görevi üstlenemez: belediyenin etkin bir çalışanı olmalı ve birim "
+                        "görevlerinde o birimden ya da Strateji Geliştirme Biriminden olmalıdır.")
+            raise ServiceError(message, code="validation", field_errors={"assignee_id": message})
+    instance = lock(record.instance_id)
+    db.session.refresh(record)
+    if record.state != "open":
+        raise Conflict(_("Bu görev artık açık değil."))
+    if instance.status not in ("running", "suspended"):
+        raise Conflict(_("Süreç yürütülmüyor; görevleri yeniden atanamaz."))
+    previous = record.assignee_id
+    if previous == (assignee.id if assignee else None):
+        raise Conflict(_("Görev zaten bu şekilde atanmış."))
+    record.assignee_id = assignee.id if assignee else None
+    _touch(instance)
+    _audit("task.reassigned", actor, instance, text, task_id=record.id, step=record.bpmn_id,
+           name=record.name, assignee_id=record.assignee_id, previous_assignee_id=previous,
+           to=assignee.full_name if assignee else None)
+    db.session.flush()
+    _cancel_unsent_reminders(record)
+    return record
+
+
+def _cancel_unsent_reminders(record: TaskRecord) -> None:
+    """Reminders planned for the previous holders are not sent; the new holders get their own."""
+    db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.task_id == record.id, OutboxMessage.state.in_(("pending", "failed", "digest")),
+               OutboxMessage.recipient_id.isnot(None),
+               OutboxMessage.recipient_id != (record.assignee_id or 0),
+               OutboxMessage.key.like("reminder:%"), ~OutboxMessage.kind.like("escalation-%"))
+        .values(state="cancelled", lease_until=None, leased_by=None)
+        .execution_options(synchronize_session=False))
+
+
+# -- suspend / resume / terminate ---------------------------------------------------------
+
+def suspend(instance_id: int, actor, reason) -> ProcessInstance:
+    """No task can be completed or drafted, timers do not fire, no reminders are planned."""
+    instance, text = _locked(actor, instance_id, reason)
+    if instance.status != "running":
+        raise Conflict(_("Yalnızca yürütülen bir süreç askıya alınabilir."))
+    instance.status = "suspended"
+    _touch(instance)
+    _audit("instance.suspended", actor, instance, text)
+    return instance
+
+
+def resume(instance_id: int, actor, reason) -> ProcessInstance:
+    """Everything continues; a timer that came due meanwhile fires on the scheduler's next tick."""
+    instance, text = _locked(actor, instance_id, reason)
+    if instance.status != "suspended":
+        raise Conflict(_("Yalnızca askıya alınmış bir süreç devam ettirilebilir."))
+    instance.status = "running"
+    _touch(instance)
+    _audit("instance.resumed", actor, instance, text)
+    return instance
+
+
+def terminate(instance_id: int, actor, reason) -> ProcessInstance:
+    """Final: open tasks cancelled, unsent mail cancelled; a new instance may be started."""
+    instance, text = _locked(actor, instance_id, reason)
+    if instance.status not in ("running", "suspended"):
+        raise Conflict(_("Yalnızca yürütülen ya da askıdaki bir süreç sonlandırılabilir."))
+    now = utcnow()
+    open_tasks = db.session.execute(
+        db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.state == "open")).scalars()
+    for record in open_tasks:
+        record.state, record.completed_at = "cancelled", now
+        audit.record("task.cancelled", actor, municipality_id=instance.municipality_id,
+                     instance_id=instance.id, task_id=record.id, step=record.bpmn_id, name=record.name)
+    instance.status = "terminated"
+    instance.next_timer_at = None
+    _touch(instance)
+    _audit("instance.terminated", actor, instance, text)
+    db.session.flush()
+    db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.instance_id == instance.id,
+               OutboxMessage.state.in_(("pending", "failed", "digest")))
+        .values(state="cancelled", lease_until=None, leased_by=None)
+        .execution_options(synchronize_session=False))
+    return instance
+
+
+# -- rewind --------------------------------------------------------------------------------
+
+REFUSALS = {
+    "not_completed": lambda: _("Bu adıma dönülemez: süreçte tamamlanmış bir adım değil (daha önce geri "
+                               "alınmış olabilir)."),
+    "multi_instance": lambda: _("Birim bazında yürüyen bir adıma tek başına dönülemez; ondan önceki bir "
+                                "adımı seçin."),
+    "parallel": lambda: _("Bu adım paralel yürüyen bir bölümde ve bölüm birleştikten sonraki adımlar "
+                          "açık kalırdı; paralel bölümden önceki bir adımı seçin."),
+}
+
+
+def rewind_targets(instance: ProcessInstance) -> list[TaskRecord]:
+    """Completed steps the instance can go back to (still in the engine's history), newest first."""
+    if instance.status not in ("running", "suspended"):
+        return []
+    ids = {t.id for t in completed_human_tasks(load(instance))}
+    if not ids:
+        return []
+    return list(db.session.execute(
+        db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.state == "completed",
+                                    TaskRecord.id.in_(ids))
+        .options(db.joinedload(TaskRecord.unit))
+        .order_by(TaskRecord.completed_at.desc())).scalars())
+
+
+def rewind_to(instance_id: int, actor, task_id, reason) -> TaskRecord:
+    """Move the instance back to a completed step: it is open again (same record, reopened, its
+    last data as the form's starting values); open steps after it are cancelled."""
+    instance, text = _locked(actor, instance_id, reason)
+    if instance.status not in ("running", "suspended"):
+        raise Conflict(_("Yalnızca yürütülen ya da askıdaki bir süreç geri alınabilir."))
+    record = db.session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
+    if record is None or record.instance_id != instance.id or record.state != "completed":
+        message = _("Geri dönülecek adımı tamamlanmış adımlar arasından seçin.")
+        raise ServiceError(message, code="validation", field_errors={"task_id": message})
+    workflow = load(instance)
+    try:
+        result = rewind(workflow, record.id)
+    except RewindRefused as exc:
+        message = REFUSALS[exc.reason]()
+        raise ServiceError(message, code="validation", field_errors={"task_id": message}) from exc
+    except EngineError as exc:
+        raise ServiceError(_("Süreç bu adıma geri alınamadı: %(error)s", error=str(exc)), code="engine") from exc
+    completed_by, completed_at = record.completed_by_id, record.completed_at
+    record.state, record.completed_at, record.completed_by_id = "open", None, None
+    record.created_at = utcnow()
+    record.draft = _form_values(record, result.previous_data, result.task.properties.get("formDataVariable"))
+    db.session.flush()
+    _audit("instance.rewound", actor, instance, text, task_id=record.id, step=record.bpmn_id,
+           name=record.name, previously_completed_by=completed_by,
+           previously_completed_at=completed_at.isoformat() if completed_at else None)
+    persist(instance, workflow, actor)
+    return record
+
+
+def _form_values(record: TaskRecord, data: dict, variable: str | None) -> dict | None:
+    """What the step's form held when it was completed: its variable's value, or the form's
+    own fields of the process data."""
+    if variable:
+        value = data.get(variable)
+        return deepcopy(value) if isinstance(value, dict) else None
+    fields = tasks.form_schema(record).get("properties", {})
+    return {k: deepcopy(v) for k, v in data.items() if k in fields} or None

@@ -1,0 +1,109 @@
+"""Everything the coordinator's instance page shows, from a fixed number of queries: the task
+records once (with units and people), the holders once, the audit trail once, the engine state
+once (diagram marks and the process data that the timeline and the matrix read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .. import engine
+from . import ServiceError, audit_trail, deadlines, diagram, instances, phases, progress, timeline, unit_matrix
+
+
+@dataclass
+class Status:
+    """What the exports and the page share."""
+    instance: object
+    today: date
+    records: list
+    data: dict
+    people: dict              # open task id -> [(user id, name)]
+    holders: dict             # open task id -> [name]
+    phases: list
+    matrix: list
+    legal_deadline: date
+    target_meeting: date | None
+    engine_progress: dict | None
+
+    @property
+    def open_tasks(self) -> list:
+        return [t for t in self.records if t.state == "open"]
+
+    @property
+    def completed_tasks(self) -> list:
+        return sorted((t for t in self.records if t.state == "completed"), key=lambda t: t.completed_at)
+
+    def days_late(self, record) -> int:
+        return max((self.today - record.due_date).days, 0) if record.due_date else 0
+
+
+@dataclass
+class Page:
+    status: Status
+    view: progress.InstanceView
+    timeline: timeline.Timeline | None
+    diagram: dict                     # bpmn_id -> {"state", "tasks"} for the viewer script
+    by_person: list
+    audit_filters: audit_trail.Filters
+    audit_options: audit_trail.Options
+
+    @property
+    def days_left(self) -> int:
+        return (self.status.legal_deadline - self.status.today).days
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for t in self.status.open_tasks if t.due_date and t.due_date < self.status.today)
+
+    @property
+    def current_phase(self):
+        return phases.current_phase(self.status.phases)
+
+
+def status(instance, today: date | None = None) -> Status:
+    today = today or progress.local_today()
+    records = progress.task_records(instance.id)
+    engine_progress, data = _engine_view(instance)
+    open_tasks = [t for t in records if t.state == "open"]
+    people = progress.holder_people(instance.municipality_id, open_tasks)
+    names = {task_id: [n for _i, n in found] for task_id, found in people.items()}
+    sched = deadlines.schedule(instance.municipality)
+    return Status(
+        instance=instance, today=today, records=records, data=data, people=people, holders=names,
+        phases=phases.phase_statuses(instance, records, today, data, sched),
+        matrix=unit_matrix.build(list(instance.municipality.units), records, names, data, today),
+        legal_deadline=sched.legal_deadline,
+        target_meeting=deadlines.anchor_value(instance, "target_council_meeting", data, sched),
+        engine_progress=engine_progress)
+
+
+def page(instance, args, today: date | None = None) -> Page:
+    """The whole page; `args` are the request's GET parameters (the audit filters)."""
+    st = status(instance, today)
+    opts = audit_trail.options(instance.id, st.records)
+    filters = audit_trail.parse(args, opts)
+    view = progress.instance_view(instance, st.records, st.data, audit_trail.rows(instance.id, filters))
+    started = progress.local_day(instance.started_at)
+    tl = timeline.build(st.phases, started=started, election=instance.municipality.election_date,
+                        legal_deadline=st.legal_deadline, meeting=st.target_meeting,
+                        today=st.today) if st.phases else None
+    states = diagram.element_states(st.records, st.today, st.engine_progress)
+    return Page(status=st, view=view, timeline=tl, diagram=diagram.states_json(states, st.today),
+                by_person=progress.open_by_person(st.open_tasks, st.people, st.today),
+                audit_filters=filters, audit_options=opts)
+
+
+def _engine_view(instance) -> tuple[dict | None, dict]:
+    """(element progress, process data) from the stored engine state; (None, {}) when the state
+    cannot be read or the instance has been terminated."""
+    if instance.status not in ("running", "completed", "suspended"):
+        return None, {}
+    try:
+        workflow = instances.load(instance)
+    except ServiceError:
+        return None, {}
+    data = dict(workflow.data)
+    for task in workflow.ready_human_tasks():
+        data.update(task.data)
+    return engine.element_progress(workflow), data

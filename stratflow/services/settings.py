@@ -1,0 +1,339 @@
+"""Calendar and reminder settings: per municipality (recess month, phase targets, reminder policy),
+the national administrative-leave days (admin) and the actual council meeting dates (clerk).
+
+A municipality's settings row is created, with the defaults, the first time one is saved; until
+then `current()` answers with an unsaved row of defaults. Every change is validated as a whole
+(bad input changes nothing), audited, and moves the open tasks of the running instances whose
+due dates depend on it (deadlines.refresh_open_tasks).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from .. import engine
+from ..calendar import reminder_policy, rules
+from ..calendar.reminder_policy import PolicyError, ReminderPolicy
+from ..extensions import db
+from ..models import CouncilMeetingDate, LeaveDay, Municipality, MunicipalitySettings, ProcessInstance
+from ..models.settings import DEFAULT_RECESS_MONTH
+from . import NotFound, ServiceError, access, audit, deadlines, valid_id
+from .definitions import current_version
+from .municipalities import clean_text, invalid, parse_date
+
+PHASE_PROCESS = "strategic_plan"
+REMINDER_FIELDS = ("reminder_before", "remind_on_due", "overdue_every", "escalation_days", "countdown_days")
+MEETING_EDITORS = ("coordinator", "council_clerk")
+MAX_COUNTDOWN_DAYS = 365
+
+
+def _locale() -> str:
+    return str(get_locale() or "tr")
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+def current(municipality: Municipality) -> MunicipalitySettings:
+    """The municipality's settings: the stored row, else the defaults (not stored)."""
+    row = db.session.get(MunicipalitySettings, municipality.id)
+    if row is None:
+        row = MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={})
+    return row
+
+
+def _stored(municipality: Municipality) -> MunicipalitySettings:
+    row = db.session.get(MunicipalitySettings, municipality.id)
+    if row is None:
+        row = current(municipality)
+        db.session.add(row)
+    return row
+
+
+def leave_days() -> frozenset[date]:
+    """Every administrative-leave day (national: they apply to all municipalities)."""
+    return frozenset(db.session.execute(db.select(LeaveDay.day)).scalars())
+
+
+def entered_meetings(municipality: Municipality) -> dict[date, date]:
+    """Council month (first day) → the actual meeting date the clerk entered."""
+    return dict(db.session.execute(
+        db.select(CouncilMeetingDate.month, CouncilMeetingDate.meeting_date)
+        .where(CouncilMeetingDate.municipality_id == municipality.id)).all())
+
+
+def reminder_policy_of(row: MunicipalitySettings, config=None) -> ReminderPolicy:
+    """The municipality's reminder policy: its settings over the application's configuration."""
+    config = config or current_app.config
+    return ReminderPolicy(
+        before=reminder_policy.parse_days(row.reminder_before) if row.reminder_before is not None
+        else tuple(config["REMINDER_DAYS"]),
+        on_due=row.remind_on_due if row.remind_on_due is not None else bool(config.get("REMIND_ON_DUE", True)),
+        overdue_every=row.overdue_every if row.overdue_every is not None else int(config["OVERDUE_EVERY"]),
+        escalation=reminder_policy.parse_escalation(row.escalation_days) if row.escalation_days is not None
+        else tuple(config["ESCALATION_DAYS"]))
+
+
+def default_policy(config=None) -> ReminderPolicy:
+    """The application's configured reminder policy (what a municipality without settings gets)."""
+    return reminder_policy_of(MunicipalitySettings(), config)
+
+
+def countdown_days_of(row: MunicipalitySettings, config=None) -> tuple[int, ...]:
+    config = config or current_app.config
+    if row.countdown_days is None:
+        return tuple(config["COUNTDOWN_DAYS"])
+    return reminder_policy.parse_days(row.countdown_days, "countdown", MAX_COUNTDOWN_DAYS)
+
+
+def phase_tasks() -> list[dict]:
+    """The user tasks of the current strategic-plan model that have a due-date rule, in model order:
+    [{"id", "name", "rule"}]."""
+    version = current_version(PHASE_PROCESS)
+    if version is None:
+        return []
+    facts = engine.task_facts(f"{version.id}:{version.content_hash}", lambda: version.spec_json)
+    return [{"id": bpmn_id, "name": fact["name"], "rule": fact["properties"][deadlines.RULE_PROPERTY]}
+            for bpmn_id, fact in facts.items()
+            if fact.get("user_task") and fact["properties"].get(deadlines.RULE_PROPERTY)]
+
+
+# -- municipality settings -------------------------------------------------------------------------
+
+def form_data(municipality: Municipality) -> dict:
+    """The settings as the form shows them (strings; blank = the default)."""
+    row = current(municipality)
+    data = {"recess_month": "none" if row.recess_month is None else str(row.recess_month),
+            "reminder_before": row.reminder_before or "",
+            "remind_on_due": "" if row.remind_on_due is None else ("yes" if row.remind_on_due else "no"),
+            "overdue_every": "" if row.overdue_every is None else str(row.overdue_every),
+            "escalation_days": row.escalation_days or "", "countdown_days": row.countdown_days or ""}
+    for bpmn_id, text in (row.due_rules or {}).items():
+        data[f"rule_{bpmn_id}"] = text
+    return data
+
+
+def _clean_settings(data: dict, known_steps: set[str]) -> tuple[dict, dict]:
+    errors: dict[str, str] = {}
+    values: dict = {}
+    recess = clean_text(data.get("recess_month")).lower()
+    if recess in ("none", "yok", "0"):
+        values["recess_month"] = None
+    elif recess.isdigit() and 1 <= int(recess) <= 12:
+        values["recess_month"] = int(recess)
+    else:
+        errors["recess_month"] = _("Tatil ayı 1 ile 12 arasında bir ay ya da “tatil yok” olmalıdır.")
+    rules_: dict[str, str] = {}
+    for key, raw in data.items():
+        if not key.startswith("rule_"):
+            continue
+        step, text = key[len("rule_"):], clean_text(raw)
+        if not text:
+            continue
+        if step not in known_steps:
+            errors[key] = _("Bilinmeyen adım: %(step)s", step=step)
+            continue
+        try:
+            rules_[step] = str(rules.parse(text))
+        except rules.RuleError as exc:
+            errors[key] = _("Son tarih kuralı geçersiz: %(problem)s", problem=exc.describe(_locale()))
+    values["due_rules"] = rules_
+    checks = {
+        "reminder_before": lambda t: reminder_policy.format_days(reminder_policy.parse_days(t, "before")),
+        "escalation_days": lambda t: reminder_policy.format_days(reminder_policy.parse_escalation(t)),
+        "countdown_days": lambda t: reminder_policy.format_days(
+            reminder_policy.parse_days(t, "countdown", MAX_COUNTDOWN_DAYS)),
+        "overdue_every": lambda t: reminder_policy.parse_every(t),
+        "remind_on_due": lambda t: reminder_policy.parse_flag(t),
+    }
+    for key, check in checks.items():
+        text = clean_text(data.get(key))
+        if not text:
+            values[key] = None
+            continue
+        try:
+            values[key] = check(text)
+        except PolicyError as exc:
+            errors[key] = exc.describe(_locale())
+    return values, errors
+
+
+def update_settings(actor, municipality: Municipality, data: dict) -> dict:
+    """Apply the settings form; returns the changes ({field: [old, new]}), empty when none.
+    A bad value anywhere changes nothing."""
+    if not access.can_manage(actor, municipality.id):
+        raise NotFound()
+    values, errors = _clean_settings(data, {t["id"] for t in phase_tasks()})
+    if errors:
+        raise invalid(errors)
+    row = current(municipality)
+    changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
+    if not changes:
+        return {}
+    row = _stored(municipality)
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.flush()
+    audit.record("municipality.settings_changed", actor, municipality_id=municipality.id, changes=changes)
+    deadlines.refresh_open_tasks(municipality, actor)
+    return changes
+
+
+# -- administrative-leave days (national; the administrator keeps them) ----------------------------
+
+def leave_day_rows(year: int | None = None) -> list[LeaveDay]:
+    query = db.select(LeaveDay).order_by(LeaveDay.day)
+    if year is not None:
+        query = query.where(LeaveDay.day >= date(year, 1, 1), LeaveDay.day <= date(year, 12, 31))
+    return list(db.session.execute(query).scalars())
+
+
+def leave_years() -> list[int]:
+    years = {d.year for d in db.session.execute(db.select(LeaveDay.day)).scalars()}
+    return sorted(years | {date.today().year})
+
+
+def _refresh_all(actor) -> int:
+    """Leave days are national: every municipality with a running process moves its open tasks."""
+    municipalities = db.session.execute(
+        db.select(Municipality).where(Municipality.id.in_(
+            db.select(ProcessInstance.municipality_id).where(ProcessInstance.status.in_(("running", "suspended")))))
+        .order_by(Municipality.id)).scalars().all()
+    return sum(deadlines.refresh_open_tasks(m, actor) for m in municipalities)
+
+
+def add_leave_day(actor, data: dict) -> LeaveDay:
+    if not actor.is_admin:
+        raise NotFound()
+    errors = {}
+    try:
+        day = parse_date(data.get("day"))
+    except ValueError:
+        day = None
+        errors["day"] = _("Tarih geçerli değil (GG.AA.YYYY).")
+    else:
+        if day is None:
+            errors["day"] = _("Tarih boş olamaz.")
+        elif db.session.execute(db.select(LeaveDay.id).where(LeaveDay.day == day)).first():
+            errors["day"] = _("Bu gün zaten idari izin olarak kayıtlı.")
+    label = clean_text(data.get("label"))
+    if not label:
+        errors["label"] = _("Açıklama boş olamaz (ör. Cumhurbaşkanlığı Genelgesi ile idari izin).")
+    elif len(label) > 200:
+        errors["label"] = _("Açıklama en fazla 200 karakter olabilir.")
+    if errors:
+        raise invalid(errors)
+    row = LeaveDay(day=day, label=label)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("leave_day.added", actor, day=day.isoformat(), label=label)
+    _refresh_all(actor)
+    return row
+
+
+def remove_leave_day(actor, leave_day_id: int) -> date:
+    """Remove a leave day; returns its date."""
+    if not actor.is_admin:
+        raise NotFound()
+    row = db.session.get(LeaveDay, leave_day_id) if valid_id(leave_day_id) else None
+    if row is None:
+        raise NotFound()
+    day = row.day
+    audit.record("leave_day.removed", actor, day=day.isoformat(), label=row.label)
+    db.session.delete(row)
+    db.session.flush()
+    _refresh_all(actor)
+    return day
+
+
+# -- actual council meeting dates (the council clerk, the coordinator) -----------------------------
+
+def can_view_meetings(user, municipality_id: int) -> bool:
+    return user.is_admin or municipality_id in user.municipality_ids(*access.INSTANCE_VIEWERS)
+
+
+def can_enter_meetings(user, municipality_id: int) -> bool:
+    return user.is_admin or municipality_id in user.municipality_ids(*MEETING_EDITORS)
+
+
+def meetings_municipality(user, municipality_id: int, edit: bool = False) -> Municipality:
+    """The municipality whose meetings the user looks at: NotFound when it is not theirs,
+    ServiceError("forbidden") when they may look but not enter dates."""
+    municipality = db.session.get(Municipality, municipality_id) if valid_id(municipality_id) else None
+    if municipality is None or not can_view_meetings(user, municipality_id):
+        raise NotFound()
+    if edit and not can_enter_meetings(user, municipality_id):
+        raise ServiceError(_("Meclis toplantı tarihlerini yalnızca Yazı İşleri ve strateji birimi girebilir."),
+                           code="forbidden")
+    return municipality
+
+
+def entered_meeting_rows(municipality: Municipality) -> list[CouncilMeetingDate]:
+    return list(db.session.execute(
+        db.select(CouncilMeetingDate).where(CouncilMeetingDate.municipality_id == municipality.id)
+        .order_by(CouncilMeetingDate.month)).scalars())
+
+
+def _parse_month(raw) -> date | None:
+    text = clean_text(raw)
+    for separator in ("-", "."):
+        parts = text.split(separator)
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            year, month = (parts[0], parts[1]) if len(parts[0]) == 4 else (parts[1], parts[0])
+            if len(year) == 4 and 1900 <= int(year) <= 2100 and 1 <= int(month) <= 12:
+                return date(int(year), int(month), 1)
+    raise ValueError(text)
+
+
+def enter_meeting(actor, municipality: Municipality, data: dict) -> CouncilMeetingDate:
+    """The actual date of one month's council meeting (the month defaults to the date's own)."""
+    meetings_municipality(actor, municipality.id, edit=True)
+    errors: dict[str, str] = {}
+    try:
+        day = parse_date(data.get("meeting_date"))
+        if day is None:
+            errors["meeting_date"] = _("Toplantı tarihi boş olamaz.")
+    except ValueError:
+        day = None
+        errors["meeting_date"] = _("Toplantı tarihi geçerli değil (GG.AA.YYYY).")
+    month = None
+    if clean_text(data.get("month")):
+        try:
+            month = _parse_month(data.get("month"))
+        except ValueError:
+            errors["month"] = _("Ay geçerli değil (YYYY-AA).")
+    if day is not None and month is None and "month" not in errors:
+        month = day.replace(day=1)
+    if day is not None and month is not None and not (
+            month <= day and (day.year * 12 + day.month) - (month.year * 12 + month.month) <= 1):
+        errors["meeting_date"] = _("Toplantı tarihi, toplantının ait olduğu ayda ya da izleyen ayda olmalıdır.")
+    if errors:
+        raise invalid(errors)
+    row = db.session.execute(db.select(CouncilMeetingDate).where(
+        CouncilMeetingDate.municipality_id == municipality.id, CouncilMeetingDate.month == month)).scalar_one_or_none()
+    old = row.meeting_date.isoformat() if row is not None else None
+    if row is None:
+        row = CouncilMeetingDate(municipality_id=municipality.id, month=month, meeting_date=day)
+        db.session.add(row)
+    row.meeting_date, row.entered_by_id = day, getattr(actor, "id", None)
+    db.session.flush()
+    audit.record("council_meeting.entered", actor, municipality_id=municipality.id,
+                 month=month.isoformat()[:7], old=old, new=day.isoformat())
+    deadlines.refresh_open_tasks(municipality, actor)
+    return row
+
+
+def remove_meeting(actor, municipality: Municipality, meeting_id: int) -> None:
+    """Forget an entered date: the month's meeting follows the rule again."""
+    meetings_municipality(actor, municipality.id, edit=True)
+    row = db.session.get(CouncilMeetingDate, meeting_id) if valid_id(meeting_id) else None
+    if row is None or row.municipality_id != municipality.id:
+        raise NotFound()
+    audit.record("council_meeting.removed", actor, municipality_id=municipality.id,
+                 month=row.month.isoformat()[:7], old=row.meeting_date.isoformat())
+    db.session.delete(row)
+    db.session.flush()
+    deadlines.refresh_open_tasks(municipality, actor)

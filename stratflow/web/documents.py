@@ -1,0 +1,209 @@
+"""Official documents: downloads (DOCX, XLSX, PDF on demand), the template page of a municipality
+(upload, reuse an earlier upload, back to the default) and the placeholder reference.
+
+Who: anyone holding a role in the municipality downloads its documents (the consultant too); the
+templates are the administrator's and the municipality coordinator's (others of the municipality:
+403; other municipalities: 404).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from .. import documents as docs
+from ..documents.variables import PLACEHOLDERS
+from ..extensions import db
+from ..models import Municipality, ProcessInstance
+from ..services import NotFound, ServiceError, access, valid_id
+from ..services import documents as service
+from .forms import ActionForm
+
+bp = Blueprint("documents", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class TemplateForm(FlaskForm):
+    file = FileField(_l("Word şablonu (.docx)"), validators=[FileRequired(_l("Bir .docx dosyası seçin."))])
+
+
+@bp.app_template_global()
+def task_documents(task):
+    """The latest documents of the kinds this task's page shows (templates/inbox/_task_documents.html)."""
+    return service.latest_for_task(task) if task is not None else []
+
+
+@bp.app_template_global()
+def instance_documents(instance):
+    return service.for_instance(instance) if instance is not None else []
+
+
+@bp.app_template_global()
+def document_title(kind_key: str) -> str:
+    kind = docs.BY_KEY.get(kind_key)
+    return kind.title if kind else kind_key
+
+
+def _version(version_id: int):
+    try:
+        return service.version_for(current_user, version_id)
+    except NotFound:
+        abort(404)
+
+
+def _send(data: bytes, mimetype: str, name: str):
+    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.route("/documents/<int:version_id>.docx")
+@login_required
+def docx(version_id):
+    version = _version(version_id)
+    return _send(version.docx, DOCX, service.download_name(version, "docx"))
+
+
+@bp.route("/documents/<int:version_id>.xlsx")
+@login_required
+def xlsx(version_id):
+    version = _version(version_id)
+    if not version.has_xlsx:
+        abort(404)
+    return _send(version.xlsx, XLSX, service.download_name(version, "xlsx"))
+
+
+@bp.route("/documents/<int:version_id>.pdf")
+@login_required
+def pdf(version_id):
+    version = _version(version_id)
+    name, instance_id = service.download_name(version, "pdf"), version.instance_id
+    try:
+        data, made = service.pdf_bytes(version)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("instances.show", instance_id=instance_id, _anchor="documents")
+                        if _sees_instance(version) else url_for("inbox.index"))
+    if made:  # cache it; a failed cache write still serves the file
+        db.session.commit()  # end the read transaction: the write below starts its own
+        try:
+            service.cache_pdf(version_id, data)
+            db.session.commit()
+        except Exception:  # noqa: BLE001
+            db.session.rollback()
+    return _send(data, "application/pdf", name)
+
+
+def _sees_instance(version) -> bool:
+    instance = db.session.get(ProcessInstance, version.instance_id)
+    return instance is not None and access.can_view_instance(current_user, instance)
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+def _municipality(municipality_id: int) -> Municipality:
+    municipality = db.session.get(Municipality, municipality_id) if valid_id(municipality_id) else None
+    if municipality is None or not service.can_see(current_user, municipality_id):
+        abort(404)
+    if not service.can_manage_templates(current_user, municipality_id):
+        abort(403)
+    return municipality
+
+
+def _templates_page(municipality, form=None, status: int = 200):
+    return render_template("documents/templates.html", municipality=municipality,
+                           rows=service.templates_of(municipality.id), form=form or TemplateForm(formdata=None),
+                           action_form=ActionForm(formdata=None)), status
+
+
+@bp.route("/municipalities/<int:municipality_id>/document-templates")
+@login_required
+def templates(municipality_id):
+    return _templates_page(_municipality(municipality_id))
+
+
+@bp.route("/municipalities/<int:municipality_id>/document-templates/<kind>", methods=["POST"])
+@login_required
+def upload(municipality_id, kind):
+    municipality = _municipality(municipality_id)
+    if kind not in docs.BY_KEY:
+        abort(404)
+    form = TemplateForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        for message in form.file.errors:
+            flash(str(message), "error")
+        return _templates_page(municipality, form, 422)
+    upload = form.file.data
+    try:
+        template = service.upload_template(municipality, kind, upload.filename, upload.read(), current_user)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _templates_page(db.session.get(Municipality, municipality_id), form, 422)
+    flash(_("“%(kind)s” için şablon sürüm %(version)d kullanıma alındı.", kind=docs.BY_KEY[kind].title,
+            version=template.version), "success")
+    return redirect(url_for("documents.templates", municipality_id=municipality_id))
+
+
+@bp.route("/municipalities/<int:municipality_id>/document-templates/<kind>/default", methods=["POST"])
+@login_required
+def revert(municipality_id, kind):
+    municipality = _municipality(municipality_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        service.revert_to_default(municipality, kind, current_user)
+        db.session.commit()
+    except NotFound:
+        abort(404)
+    flash(_("“%(kind)s” için varsayılan şablon kullanılıyor.", kind=docs.BY_KEY[kind].title), "success")
+    return redirect(url_for("documents.templates", municipality_id=municipality_id))
+
+
+@bp.route("/municipalities/<int:municipality_id>/document-templates/<int:template_id>/activate", methods=["POST"])
+@login_required
+def activate(municipality_id, template_id):
+    municipality = _municipality(municipality_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        template = service.activate_template(municipality, template_id, current_user)
+        db.session.commit()
+    except NotFound:
+        abort(404)
+    flash(_("“%(kind)s” için şablon sürüm %(version)d yeniden kullanıma alındı.",
+            kind=docs.BY_KEY[template.kind].title, version=template.version), "success")
+    return redirect(url_for("documents.templates", municipality_id=municipality_id))
+
+
+@bp.route("/municipalities/<int:municipality_id>/document-templates/<int:template_id>.docx")
+@login_required
+def template_file(municipality_id, template_id):
+    _municipality(municipality_id)
+    try:
+        template = service.template_for(municipality_id, template_id)
+    except NotFound:
+        abort(404)
+    return _send(template.content, DOCX, template.filename)
+
+
+@bp.route("/document-templates/default/<kind>.docx")
+@login_required
+def default_file(kind):
+    if kind not in docs.BY_KEY:
+        abort(404)
+    return _send(docs.default_template(kind), DOCX, f"{docs.BY_KEY[kind].filename}-sablon.docx")
+
+
+@bp.route("/document-templates/placeholders")
+@login_required
+def placeholders():
+    return render_template("documents/placeholders.html", kinds=docs.KINDS, placeholders=PLACEHOLDERS)

@@ -1,0 +1,152 @@
+"""Coordinator actions on an instance page: reassign, suspend / resume / terminate, rewind.
+
+Thin views: parse the form, call services/instance_actions.py, commit, redirect. The panel
+(templates/instances/_actions.html) gets its data from `instance_actions_panel`, a template
+global registered here, so the instance page view stays unaware of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, flash, g, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import TaskRecord
+from ..services import NotFound, ServiceError, progress
+from ..services import instance_actions as actions
+from .forms import ActionForm
+
+bp = Blueprint("instance_actions", __name__)
+
+STATUS_ACTIONS = {  # action -> (service, success message)
+    "suspend": (actions.suspend, lambda: _("Süreç askıya alındı.")),
+    "resume": (actions.resume, lambda: _("Süreç devam ettirildi.")),
+    "terminate": (actions.terminate, lambda: _("Süreç sonlandırıldı.")),
+}
+
+
+@dataclass
+class Panel:
+    """What the actions panel shows; built only for people who may act."""
+    status: str
+    open_tasks: list
+    people: list
+    rewind_targets: list
+    form: ActionForm
+    errors: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+
+    @property
+    def can_suspend(self):
+        return self.status == "running"
+
+    @property
+    def can_resume(self):
+        return self.status == "suspended"
+
+    @property
+    def can_terminate(self):
+        return self.status in ("running", "suspended")
+
+
+@bp.app_context_processor
+def _panel_global():
+    return {"instance_actions_panel": panel_for}
+
+
+def panel_for(instance, view=None) -> Panel | None:
+    if not current_user.is_authenticated or not actions.may_act(current_user, instance.municipality_id):
+        return None
+    view = view or progress.instance_view(instance)
+    active = instance.status in ("running", "suspended")
+    try:
+        targets = actions.rewind_targets(instance) if active else []
+    except ServiceError:
+        targets = []  # an unreadable state shows as an incident elsewhere; no rewind offered
+    return Panel(status=instance.status, open_tasks=view.open_tasks if active else [],
+                 people=actions.eligible_people(instance.municipality_id) if active else [],
+                 rewind_targets=targets, form=ActionForm(),
+                 errors=g.get("instance_action_errors", {}), values=g.get("instance_action_values", {}))
+
+
+def _run(instance_id: int, call, success: str):
+    """CSRF, run the service, commit; a refusal re-renders the page with the message."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        call()
+        db.session.commit()
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except actions.Forbidden:
+        db.session.rollback()
+        abort(403)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _refused(instance_id, exc)
+    flash(success, "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+def _refused(instance_id: int, exc: ServiceError):
+    """The instance page again (whatever its own view shows), with the message and the form."""
+    from .instances import show
+
+    flash(exc.message, "error")
+    g.instance_action_errors = exc.field_errors
+    g.instance_action_values = request.form.to_dict()
+    status = {"validation": 422, "conflict": 409, "not_found": 404}.get(exc.code, 400)
+    return make_response(show(instance_id), status)
+
+
+def _int_or_none(value: str | None):
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() and len(value) < 11 else -1  # -1: refused as not eligible
+
+
+@bp.route("/instances/<int:instance_id>/actions/assign", methods=["POST"])
+@login_required
+def assign(instance_id):
+    task_id = request.form.get("task_id", "")
+
+    def call():
+        record = db.session.get(TaskRecord, task_id) if 0 < len(task_id) <= 36 else None
+        if record is None or record.instance_id != instance_id:
+            actions.instance_for_action(current_user, instance_id)  # 404 / 403 first
+            message = _("Yeniden atanacak açık görevi seçin.")
+            raise ServiceError(message, code="validation", field_errors={"task_id": message})
+        actions.reassign(task_id, current_user, _int_or_none(request.form.get("assignee_id")),
+                         request.form.get("reason"))
+
+    return _run(instance_id, call, _("Görev yeniden atandı."))
+
+
+@bp.route("/instances/<int:instance_id>/actions/<any(suspend, resume, terminate):action>", methods=["POST"])
+@login_required
+def change_status(instance_id, action):
+    service, success = STATUS_ACTIONS[action]
+
+    def call():
+        if action == "terminate":
+            actions.instance_for_action(current_user, instance_id)  # 404 / 403 before the form
+            if request.form.get("confirm") != "1":
+                message = _("Sonlandırmak için onay kutusunu işaretleyin; bu işlem geri alınamaz.")
+                raise ServiceError(message, code="validation", field_errors={"confirm": message})
+        service(instance_id, current_user, request.form.get("reason"))
+
+    return _run(instance_id, call, success())
+
+
+@bp.route("/instances/<int:instance_id>/actions/rewind", methods=["POST"])
+@login_required
+def rewind(instance_id):
+    def call():
+        actions.rewind_to(instance_id, current_user, request.form.get("task_id", ""), request.form.get("reason"))
+
+    return _run(instance_id, call, _("Süreç seçilen adıma geri alındı."))

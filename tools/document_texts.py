@@ -1,0 +1,213 @@
+"""The wording of the default document templates (used by build_document_templates.py).
+
+Items of a body: a str is an indented, justified paragraph; tuples: ("tag", "{%p … %}"),
+("table", headers, fields, loop[, widths[, size]]), ("facts", [(label, value), …]), ("h1"|"h2"|"h3", text),
+("center", text), ("left", text), ("pagebreak",).
+"""
+
+LAW = "5393 sayılı Belediye Kanununun"
+MAYOR_SIGN = ("{{ mayor.full_name }}", "{{ mayor.title }}")
+COORD_SIGN = ("{{ coordinator.full_name }}", "{{ coordinator.title }}")
+OLUR = [("center", "OLUR"), ("center", "…… / …… / 20……"), ("center", "{{ mayor.full_name }}"),
+        ("center", "{{ mayor.title }}")]
+DISTRIBUTION = [("left", "DAĞITIM:"), ("tag", "{%p for u in units %}"), ("left", "{{ u.name }}"),
+                ("tag", "{%p endfor %}")]
+MEMBERS = ("table", ["No", "Adı Soyadı", "Unvanı", "Birimi", "Kurul görevi"],
+           ["no", "full_name", "title", "unit", "role"], "m in board.members", (1.2, 4.3, 4.5, 4.0, 2.5), 10)
+TEAM_TABLE = ("table", ["No", "Adı Soyadı", "Unvanı", "Birimi", "Alt grup", "E-posta", "Telefon"],
+              ["no", "full_name", "title", "unit", "subgroup", "email", "phone"], "m in team.members",
+              (1.1, 4.2, 4.2, 5.0, 3.5, 5.2, 3.0), 10)
+
+CIRCULAR = [
+    LAW + " 41 inci maddesi gereğince belediye başkanı, mahalli idareler genel seçimlerinden itibaren altı ay "
+    "içinde stratejik planı hazırlayarak belediye meclisine sunar. {{ election_date }} tarihinde yapılan "
+    "seçimlerin ardından Belediyemizin {{ plan_period }} dönemi Stratejik Planının en geç {{ legal_deadline }} "
+    "tarihine kadar Belediye Meclisine sunulması gerekmektedir. Plan; 5018 sayılı Kamu Mali Yönetimi ve Kontrol "
+    "Kanununun 9 uncu maddesi, Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında Yönetmelik "
+    "ve Belediyeler İçin Stratejik Planlama Rehberi esas alınarak hazırlanacaktır.",
+    "Belediyemizin yönetimine yön verecek, bütçesine ve performans programına temel oluşturacak stratejik plan "
+    "çalışmaları Başkanlığımızca sahiplenilmekte olup çalışmaların her aşaması tarafımdan takip edilecektir.",
+    "Çalışmalar {{ coordinating_unit }} koordinasyonunda yürütülecektir. Koordinatör birim hazırlık programını "
+    "hazırlayacak, birimler arasındaki eş güdümü sağlayacak ve çalışmaların takvime uygun ilerlemesini "
+    "izleyecektir.",
+    "Çalışmalara yön vermek ve kararları almak üzere Başkanlığımın başkanlığında, {{ board.rule }} oluşan "
+    "Strateji Geliştirme Kurulu oluşturulacaktır.",
+    "Tüm harcama birimlerimiz, Stratejik Planlama Ekibinde görev alacak personelini (adı soyadı, unvanı, e-posta "
+    "adresi ve telefonu) en geç {{ nomination_deadline }} tarihine kadar {{ coordinating_unit_dative }} "
+    "bildirecektir. Görevlendirilen personel çalışmalarda birimini temsil edecek ve çalışmalar süresince gerekli "
+    "zamanı ayıracaktır.",
+    "Çalışma takvimi aşağıdadır:",
+    ("table", ["No", "Aşama", "Hedef tarih"], ["no", "phase", "due"], "t in timetable", (1.2, 10.3, 4.5), 10),
+    ("tag", "{%p if timetable_note %}"), ("left", "{{ timetable_note }}"), ("tag", "{%p endif %}"),
+    "Tüm birimlerimizin stratejik plan çalışmalarına gereken önemi vermesini ve sürecin zamanında tamamlanması "
+    "için gerekli katkıyı sağlamasını rica ederim.",
+]
+
+BOARD = [
+    "Belediyemizin {{ plan_period }} dönemi Stratejik Planının hazırlık çalışmaları Başkanlık Genelgesi ile "
+    "başlatılmıştır. Belediyeler İçin Stratejik Planlama Rehberine göre Strateji Geliştirme Kurulu, Belediye "
+    "Başkanının başkanlığında; {{ board.rule }} oluşur.",
+    "Bu çerçevede Strateji Geliştirme Kurulunun aşağıda belirtilen üyelerden oluşturulması hususunu "
+    "olurlarınıza arz ederim.",
+    MEMBERS,
+    ("tag", "{%p if board.override %}"),
+    "Kurul, belediye türü için öngörülen oluşumdan farklı belirlenmiştir. Gerekçe: {{ board.override_reason }}",
+    ("tag", "{%p endif %}"),
+]
+
+TEAM = [
+    "Başkanlık Genelgesi gereğince harcama birimlerinin bildirdiği personelden oluşan Stratejik Planlama Ekibi "
+    "aşağıda gösterilmiştir.",
+    ("facts", [("Ekip lideri", "{{ team.leader }}"), ("Ekip koordinatörü", "{{ team.coordinator }}"),
+               ("Koordinatör birim", "{{ coordinating_unit }}"), ("Açılış toplantısı", "{{ team.kickoff_date }}")],
+     (6, 18.1)),
+    ("h2", "Ekip üyeleri ve iletişim bilgileri"),
+    TEAM_TABLE,
+    ("tag", "{%p if team.subgroups %}"), ("h2", "Alt gruplar"),
+    ("table", ["No", "Alt grup", "Sorumlu", "Konusu"], ["no", "name", "lead", "scope"], "s in team.subgroups",
+     (1.1, 6, 5, 14)),
+    ("tag", "{%p endif %}"),
+    ("tag", "{%p if team.units_without_nominee %}"), ("h2", "Üye bildirmeyen birimler"),
+    ("table", ["Birim", "Gerekçe"], ["unit", "reason"], "u in team.units_without_nominee", (8, 18.1)),
+    ("tag", "{%p endif %}"),
+    ("tag", "{%p if team.notes %}"), "Notlar: {{ team.notes }}", ("tag", "{%p endif %}"),
+]
+
+PROGRAM = [
+    "Belediyemizin {{ plan_period }} dönemi Stratejik Planının hazırlanmasına ilişkin aşamalar, faaliyetler, "
+    "sorumlular ve tarihler aşağıdaki tabloda gösterilmiştir. Plan en geç {{ legal_deadline }} tarihine kadar "
+    "Belediye Meclisine sunulacaktır; hedef Meclis toplantısı: {{ target_meeting }}.",
+]
+PROGRAM_AFTER = [
+    ("facts", [("Açılış toplantısı", "{{ program.kickoff_date }}"),
+               ("Birim durum analizi girdileri için son tarih", "{{ program.analysis_deadline }}"),
+               ("Eğitim takvimi", "{{ program.training_calendar }}"),
+               ("Toplantı takvimi (Kurul ve ekip)", "{{ program.meeting_calendar }}")], (8, 18.1)),
+]
+
+LETTER = [
+    LAW + " 41 inci maddesi gereğince hazırlanan Belediyemizin {{ plan_period }} dönemi Stratejik Planı, "
+    "Strateji Geliştirme Kurulunca incelenmiş ve Başkanlığımca uygun görülmüştür.",
+    "Söz konusu planın, aynı Kanunun 34 üncü maddesi uyarınca Encümenin görüşü alınarak 18 inci maddesi gereğince "
+    "Meclisimizce görüşülüp karara bağlanması hususunu arz ederim.",
+    ("facts", [("Plan dönemi", "{{ plan_period }}"), ("Yasal son tarih", "{{ legal_deadline }}"),
+               ("Hedef Meclis toplantısı", "{{ target_meeting }}"), ("Meclise sunuş tarihi", "{{ submission_date }}"),
+               ("Plan belgesi", "{{ plan.document }} {{ plan.version }}")]),
+]
+LETTER_CLOSING = [("left", "Ek: {{ plan_period }} Dönemi Stratejik Planı (1 adet)")]
+
+DECISION = [
+    ("facts", [("Karar tarihi", "{{ decision.date }}"), ("Karar sayısı", "{{ decision.number }}"),
+               ("Meclis toplantısı", "{{ decision.meeting_date }}{% if decision.extraordinary %} (olağanüstü)"
+                "{% endif %}"),
+               ("Konu", "{{ document.subject }}"), ("Karar", "{{ decision.outcome_label }}"),
+               ("Encümen görüşü", "{{ encumen.date }}, sayı {{ encumen.number }}: {{ encumen.opinion }}"),
+               ("Havale edilen komisyon", "{{ decision.commission }}")]),
+    "Belediye Başkanlığının {{ submission_date }} tarihli yazısı ile Meclise sunulan {{ plan_period }} dönemi "
+    "Stratejik Planı, Encümen görüşü de dikkate alınarak görüşülmüş ve {% if decision.adopted %}" + LAW +
+    " 18 inci maddesinin (a) bendi gereğince kabul edilmiştir.{% else %}düzeltilmek üzere iade edilmiştir. "
+    "Gerekçe: {{ decision.return_reasons }}{% endif %}",
+    ("tag", "{%p if decision.adopted %}"),
+    "Karar, " + LAW + " 23 üncü maddesi gereğince en geç {{ decision.governor_due_date }} tarihine kadar mülki "
+    "idare amirine gönderilecek ve halka duyurulacaktır.",
+    ("tag", "{%p endif %}"),
+    ("tag", "{%p if decision.late %}"),
+    "Not: Plan, yasal süre sonundan ({{ legal_deadline }}) sonra kabul edilmiştir.",
+    ("tag", "{%p endif %}"),
+]
+
+YEARS = [f"{{{{ years[{i}] }}}}" for i in range(5)]
+PLAN = [
+    ("center", "{{ plan_period }} DÖNEMİ STRATEJİK PLANI"),
+    ("h1", "Sunuş"),
+    "[Belediye Başkanının sunuş yazısı]",
+    ("h1", "1. Stratejik Plan Hazırlık Süreci"),
+    "Plan, Başkanlık Genelgesi ile başlatılan çalışmalarla {{ coordinating_unit }} koordinasyonunda, "
+    "Belediyeler İçin Stratejik Planlama Rehberi (2019) esas alınarak hazırlanmıştır.",
+    ("h2", "1.1. Strateji Geliştirme Kurulu"), MEMBERS,
+    ("h2", "1.2. Stratejik Planlama Ekibi"),
+    ("facts", [("Ekip lideri", "{{ team.leader }}"), ("Ekip koordinatörü", "{{ team.coordinator }}")]),
+    ("table", ["No", "Adı Soyadı", "Unvanı", "Birimi"], ["no", "full_name", "title", "unit"], "m in team.members",
+     (1.2, 4.8, 5, 5), 10),
+    ("h1", "2. Durum Analizi"),
+    ("h2", "2.1. Kurumsal Tarihçe"), "{{ history }}",
+    ("h2", "2.2. Uygulanmakta Olan Stratejik Planın Değerlendirilmesi"),
+    ("facts", [("Yürürlükte plan", "{{ current_plan.exists }}"), ("Dönemi", "{{ current_plan.period }}"),
+               ("Gerçekleşme ve sapmalar", "{{ current_plan.evaluation }}"),
+               ("Çıkarılan dersler", "{{ current_plan.lessons }}")]),
+    ("h2", "2.3. Mevzuat Analizi"),
+    ("table", ["No", "Mevzuat", "Madde", "Görev / etki"], ["no", "regulation", "article", "duty"],
+     "r in legislation", (1.2, 5, 2.3, 7.5), 10),
+    ("h2", "2.4. Üst Politika Belgelerinin Analizi"),
+    ("table", ["No", "Belge", "İlgili hüküm", "Plana etkisi"], ["no", "document", "provision", "implication"],
+     "p in policy_documents", (1.2, 4.5, 5.3, 5), 10),
+    ("h2", "2.5. Faaliyet Alanları ile Ürün ve Hizmetler"),
+    ("tag", "{%p for u in unit_inputs %}"), ("h3", "{{ u.unit }}"),
+    ("table", ["No", "Mevzuattan kaynaklanan görev", "Dayanağı"], ["no", "duty", "legal_basis"], "d in u.duties",
+     (1.2, 10, 4.8), 10),
+    ("table", ["No", "Ürün / hizmet", "Faydalananlar"], ["no", "service", "beneficiaries"], "s in u.services",
+     (1.2, 9, 5.8), 10),
+    ("tag", "{%p endfor %}"),
+    ("h2", "2.6. Paydaş Analizi"),
+    ("table", ["No", "Paydaş", "Tür", "Öncelik"], ["no", "name", "kind", "priority"], "s in stakeholders",
+     (1.2, 8, 3.4, 3.4), 10),
+    ("facts", [("İç paydaş anketi katılımcısı", "{{ stakeholder.internal_respondents }}"),
+               ("Dış paydaş anketi katılımcısı", "{{ stakeholder.external_respondents }}"),
+               ("Çalıştay tarihi", "{{ stakeholder.workshop_date }}"),
+               ("Görüşü alınan kuruluşlar", "{{ stakeholder.consulted_bodies }}"),
+               ("Sonuçlar", "{{ stakeholder.findings }}")]),
+    ("h2", "2.7. Kuruluş İçi Analiz"),
+    ("table", ["Birim", "Personel", "İnsan kaynakları", "Teknoloji", "Fiziki", "Mali"],
+     ["unit", "staff_count", "human_resources", "technology", "physical", "financial"], "u in unit_inputs",
+     (3.4, 1.8, 2.8, 2.7, 2.7, 2.6), 9),
+    ("h2", "2.8. PESTLE Analizi"),
+    ("table", ["Etken", "Analiz"], ["factor", "text"], "p in pestle", (3.5, 12.5), 10),
+    ("h2", "2.9. GZFT Analizi"),
+    ("facts", [("Güçlü yönler", "{{ swot.strengths }}"), ("Zayıf yönler", "{{ swot.weaknesses }}"),
+               ("Fırsatlar", "{{ swot.opportunities }}"), ("Tehditler", "{{ swot.threats }}")]),
+    ("h2", "2.10. Tespitler ve İhtiyaçlar"),
+    ("table", ["No", "Alan", "Tespit", "İhtiyaç"], ["no", "area", "finding", "need"], "f in findings",
+     (1.2, 3.5, 5.8, 5.5), 10),
+    ("h1", "3. Geleceğe Bakış"),
+    ("h2", "3.1. Misyon"), "{{ mission }}",
+    ("h2", "3.2. Vizyon"), "{{ vision }}",
+    ("h2", "3.3. Temel Değerler"),
+    ("table", ["No", "Değer", "Açıklama"], ["no", "value", "description"], "v in core_values", (1.2, 4.5, 10.3), 10),
+    ("h1", "4. Stratejiye Ulaşma: Amaçlar, Hedefler ve Performans Göstergeleri"),
+    ("tag", "{%p for g in goals %}"), ("h2", "Amaç {{ g.code }}: {{ g.goal }}"),
+    ("tag", "{%p for t in g.targets %}"), ("h3", "Hedef kartı {{ t.code }}: {{ t.target }}"),
+    ("facts", [("Sorumlu birim", "{{ t.responsible_unit }}"), ("İş birliği yapılacak birimler",
+                                                              "{{ t.cooperating_units }}"),
+               ("Maliyet tahmini", "{{ t.cost }}")]),
+    ("table", ["Performans göstergesi", "Etki %", "Başl.", *YEARS, "İzleme", "Rapor"],
+     ["indicator", "weight", "baseline", "year_1", "year_2", "year_3", "year_4", "year_5", "monitoring", "reporting"],
+     "i in t.indicators", (3.6, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 2.0, 2.0), 8),
+    ("table", ["Faaliyet / proje", "Maliyet"], ["name", "cost"], "a in t.activities", (11, 5), 10),
+    ("table", ["Risk", "Kontrol faaliyeti"], ["risk", "control"], "r in t.risks", (8, 8), 10),
+    ("tag", "{%p endfor %}"), ("tag", "{%p endfor %}"),
+    ("h1", "5. Maliyetlendirme"),
+    "Hedeflerin toplam maliyet tahmini: {{ total_cost }}.",
+    ("h1", "6. İzleme ve Değerlendirme"),
+    ("facts", [("İzleme raporu dönemi", "{{ monitoring.period }}"),
+               ("Değerlendirme raporu", "{{ monitoring.evaluation_report }}"),
+               ("Sorumlu birim", "{{ monitoring.unit }}"), ("Raporlama düzeni", "{{ monitoring.notes }}")]),
+    ("h1", "Ekler"),
+    "[Paydaş anketi sonuçları, çalıştay raporu, hedef kartlarının ayrıntıları]",
+]
+
+BODIES = {
+    "circular": {"title": "Stratejik Plan Genelgesi", "heading": "STRATEJİK PLAN GENELGESİ", "body": CIRCULAR,
+                 "closing": DISTRIBUTION},
+    "board_approval": {"title": "Strateji Geliştirme Kurulu Olur'u", "addressee": "BAŞKANLIK MAKAMINA",
+                       "body": BOARD, "signer": COORD_SIGN, "closing": OLUR},
+    "team_list": {"title": "Stratejik Planlama Ekibi Listesi", "heading": "STRATEJİK PLANLAMA EKİBİ",
+                  "body": TEAM, "signer": COORD_SIGN, "landscape": True},
+    "program": {"title": "Stratejik Plan Hazırlık Programı", "heading": "STRATEJİK PLAN HAZIRLIK PROGRAMI",
+                "body": PROGRAM, "after_gantt": PROGRAM_AFTER, "signer": COORD_SIGN, "closing": OLUR,
+                "landscape": True},
+    "submission_letter": {"title": "Stratejik Planın Meclise Sunuş Yazısı", "addressee": "{{ addressee }}",
+                          "body": LETTER, "closing": LETTER_CLOSING},
+    "plan_skeleton": {"title": "Stratejik Plan Taslağı", "body": PLAN, "signer": None, "letter": False},
+    "council_decision": {"title": "Meclis Kararı Özeti", "heading": "MECLİS KARARI ÖZETİ", "body": DECISION,
+                         "signer": ("{{ mayor.full_name }}", "Meclis Başkanı")},
+}
