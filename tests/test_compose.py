@@ -202,19 +202,47 @@ def _ignored(path: str, patterns: list[str]) -> bool:
     return result
 
 
-def copy_sources() -> list[str]:
-    sources = []
+def _stages() -> dict[str, list[tuple[str, str]]]:
+    """The Dockerfile's build stages by name ("FROM x AS name"); the last one, the image, is "final"."""
+    stages: dict[str, list] = {}
     for instruction, args in _dockerfile():
-        if instruction != "COPY":
-            continue
-        parts = [p for p in shlex.split(args) if not p.startswith("--")]
-        assert "--from" not in args, "a multi-stage COPY needs its own check"
-        sources += parts[:-1]
+        if instruction == "FROM":
+            words = args.split()
+            name = words[-1] if len(words) == 3 and words[1].upper() == "AS" else f"stage{len(stages)}"
+            stages[name] = []
+        stages[name].append((instruction, args))
+    stages["final"] = stages.pop(list(stages)[-1])
+    return stages
+
+
+def copy_sources() -> list[str]:
+    """Sources of the final stage's COPYs from the build context (not from another stage)."""
+    sources = []
+    for instruction, args in _stages()["final"]:
+        if instruction == "COPY" and "--from" not in args:
+            sources += [p for p in shlex.split(args) if not p.startswith("--")][:-1]
     return sources
 
 
+def test_dockerfile_assets_stage_installs_the_locked_diagram_viewer():
+    stages = _stages()
+    assets = stages["assets"]
+    assert assets[0][1].startswith("node:")
+    copies = " ".join(args for instruction, args in assets if instruction == "COPY")
+    assert "package.json" in copies and "package-lock.json" in copies
+    assert any(instruction == "RUN" and "npm ci" in args for instruction, args in assets), "npm ci keeps the lock"
+    from_assets = [args for instruction, args in stages["final"] if instruction == "COPY" and "--from=assets" in args]
+    assert from_assets, "the image takes the viewer from the assets stage"
+    parts = [p for p in shlex.split(from_assets[0]) if not p.startswith("--")]
+    assert parts[-1].rstrip("/").endswith("static/vendor/bpmn-js")
+    for source in parts[:-1]:  # what `make assets` installs locally is what the image copies
+        local = ROOT / source.removeprefix("/build/")
+        assert local.exists(), f"{source}: not in node_modules (run `make assets`)"
+    assert _ignored("node_modules", _dockerignore()), "node_modules is rebuilt in the image, not sent"
+
+
 def test_dockerfile_base_install_and_catalogs():
-    steps = _dockerfile()
+    steps = _stages()["final"]
     assert steps[0] == ("FROM", "python:3.11-slim")
     runs = " ".join(args for instruction, args in steps if instruction == "RUN")
     assert "pip install -r requirements.txt" in runs

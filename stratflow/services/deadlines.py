@@ -101,7 +101,12 @@ def task_rule(instance, human) -> str | None:
 def rule_due_date(instance, human, sched: calendar.Schedule | None = None) -> date | None:
     """The due date a ready task's rule gives (None without a rule or while its anchor is unknown).
     A rule that does not parse gives None: `definitions check` reports it before import."""
-    text = task_rule(instance, human)
+    return evaluate_rule(instance, task_rule(instance, human), human.data, sched)
+
+
+def evaluate_rule(instance, text: str | None, data: dict, sched: calendar.Schedule | None = None) -> date | None:
+    """The date a rule's text gives for this instance and process data (None: no rule, a rule that
+    does not parse, or an anchor without a value yet)."""
     if not text:
         return None
     try:
@@ -109,7 +114,7 @@ def rule_due_date(instance, human, sched: calendar.Schedule | None = None) -> da
     except rules.RuleError:
         return None
     sched = sched or schedule(instance.municipality)
-    return rules.evaluate(rule, {rule.anchor: anchor_value(instance, rule.anchor, human.data, sched)},
+    return rules.evaluate(rule, {rule.anchor: anchor_value(instance, rule.anchor, data, sched)},
                           sched.leave_days)
 
 

@@ -24,7 +24,7 @@ from .. import calendar
 from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import DefinitionVersion, Municipality, ProcessDefinition, ProcessInstance, TaskRecord
-from . import deadline_warnings, deadlines, phases, risk
+from . import deadline_warnings, deadlines, phases, risk, settings
 
 LOCAL = ZoneInfo("Europe/Istanbul")
 ACTIVE_STATUSES = ("running", "suspended")
@@ -93,7 +93,8 @@ def municipality_overview(municipality: Municipality, today: date | None = None)
 
 
 def summarize(municipality, instance, records: list, today: date, data: dict | None = None,
-              sched: calendar.Schedule | None = None, memo: dict | None = None) -> Overview:
+              sched: calendar.Schedule | None = None, memo: dict | None = None,
+              due_rules: dict | None = None) -> Overview:
     """The figures of one municipality. The risk's phase targets come from the tasks and, for
     milestones not reached, from their rules with only the statutory anchors (`light` data);
     `memo` shares those rule dates between municipalities with the same anchors."""
@@ -105,7 +106,8 @@ def summarize(municipality, instance, records: list, today: date, data: dict | N
         phases.phase_statuses(instance, records, today, {**data, **light}, sched=sched)
     start = municipality.mazbata_date or municipality.election_date
     counted = [s for s in statuses if s.key in RISK_PHASES]
-    targets = [s.target or _rule_target(instance, s.phase.milestone, light, sched, memo) for s in counted]
+    targets = [s.target or _rule_target(instance, s.phase.milestone, light, sched, memo, due_rules)
+               for s in counted]
 
     def between(a, b):
         return _working_days(a, b, sched.leave_days)
@@ -135,15 +137,21 @@ def summarize(municipality, instance, records: list, today: date, data: dict | N
         planned={s.key: round(days, 1) for s, days in zip(counted, spans, strict=True)})
 
 
-def _rule_target(instance, milestone: str, light: dict, sched, memo: dict | None) -> date | None:
-    """phases.rule_date with the statutory anchors only, memoised on what it depends on."""
-    key = (instance.version_id, milestone, instance.municipality.election_date, instance.municipality.mazbata_date,
+def _rule_target(instance, milestone: str, light: dict, sched, memo: dict | None,
+                 due_rules: dict | None = None) -> date | None:
+    """phases.rule_date with the statutory anchors only, memoised on what it depends on (the
+    municipality's own phase-target rule included, when the caller read the settings)."""
+    if due_rules is None:
+        due_rules = settings.current(instance.municipality).due_rules or {}
+    municipality = instance.municipality
+    key = (instance.version_id, milestone, due_rules.get(milestone), municipality.election_date,
+           municipality.mazbata_date,
            deadlines.anchor_value(instance, "target_council_meeting", light, sched), sched.legal_deadline,
            sched.leave_days)
     if memo is None:
         memo = {}
     if key not in memo:
-        memo[key] = phases.rule_date(instance, milestone, light, sched)
+        memo[key] = phases.rule_date(instance, milestone, light, sched, due_rules)
     return memo[key]
 
 
@@ -243,6 +251,17 @@ def schedules_for(municipalities) -> dict[int, calendar.Schedule]:
     return found
 
 
+def due_rules_for(municipalities) -> dict[int, dict]:
+    """Each municipality's phase-target rules (settings), with one query."""
+    from ..models import MunicipalitySettings
+    ids = [m.id for m in municipalities]
+    if not ids:
+        return {}
+    return {mid: rules or {} for mid, rules in db.session.execute(
+        db.select(MunicipalitySettings.municipality_id, MunicipalitySettings.due_rules)
+        .where(MunicipalitySettings.municipality_id.in_(ids))).all()}
+
+
 # -- the cockpit -----------------------------------------------------------------------------------
 
 def can_use_cockpit(user) -> bool:
@@ -280,9 +299,10 @@ def cockpit(user, province: str | None = None, type: str | None = None, phase: s
     instances = latest_instances([m.id for m in chosen])
     records = records_by_instance([i.id for i in instances.values()])
     schedules = schedules_for(chosen)
+    rules_of = due_rules_for(chosen)
     memo: dict = {}
     rows = [summarize(m, instances.get(m.id), records.get(instances[m.id].id, []) if m.id in instances else [],
-                      today, sched=schedules[m.id], memo=memo) for m in chosen]
+                      today, sched=schedules[m.id], memo=memo, due_rules=rules_of.get(m.id, {})) for m in chosen]
     if filters["phase"]:
         rows = [r for r in rows if phase_key(r) == filters["phase"]]
     rows.sort(key=sort_key)

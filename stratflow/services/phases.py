@@ -146,14 +146,18 @@ def _milestone_due(instance, phase: Phase, by_step: dict, data: dict | None, sch
     return rule_date(instance, phase.milestone, data, sched)
 
 
-def rule_date(instance, bpmn_id: str, data: dict, sched=None) -> date | None:
-    """The date a step's due-date rule gives now (the municipality's phase-target setting, else the
-    model's rule; None without a rule or while its anchor is unknown)."""
+def rule_date(instance, bpmn_id: str, data: dict, sched=None, due_rules: dict | None = None) -> date | None:
+    """The date a step's due-date rule gives now: the municipality's phase-target setting, else the
+    model's rule (None without a rule or while its anchor is unknown). `due_rules` is the
+    municipality's setting when the caller has it already (saves a query per municipality)."""
     version = instance.version
     facts = engine.task_facts(f"{version.id}:{version.content_hash}", lambda: version.spec_json)
     step = facts.get(bpmn_id)
     if step is None:
         return None
-    probe = engine.HumanTask(id="", bpmn_id=bpmn_id, name=step["name"], lane=step["lane"],
-                             properties=step["properties"], data=data)
-    return deadlines.rule_due_date(instance, probe, sched)
+    if due_rules is None:
+        probe = engine.HumanTask(id="", bpmn_id=bpmn_id, name=step["name"], lane=step["lane"],
+                                 properties=step["properties"], data=data)
+        return deadlines.rule_due_date(instance, probe, sched)
+    text = due_rules.get(bpmn_id) or step["properties"].get(deadlines.RULE_PROPERTY)
+    return deadlines.evaluate_rule(instance, text, data, sched)
