@@ -169,7 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument("--municipalities", type=int, default=450)
-    parser.add_argument("--units", type=int, default=40)
+    parser.add_argument("--units", type=int, default=22)
     parser.add_argument("--tasks", type=int, default=110)
     parser.add_argument("--samples", type=int, default=200)
     args = parser.parse_args()

@@ -7,7 +7,7 @@ and reminders due while the scheduler was down go out on its first sweep after.
 
 The policy of a task (stratflow/calendar/reminder_policy.py): the BPMN task's `reminderPolicy`
 property over the municipality's setting over the application's configuration. Working days skip
-the administrative-leave days of the municipality's schedule (deadlines.schedule).
+the administrative-leave days (national: settings.leave_days, read once per sweep).
 """
 
 from __future__ import annotations
@@ -100,20 +100,44 @@ def escalation_recipients(task: TaskRecord, level: int, cache: dict | None = Non
 
 def _holders(municipality_id: int, roles: tuple[str, ...], unit_id: int | None,
              cache: dict | None = None) -> list[User]:
-    """Active holders of any of `roles` (for `unit_id`, when given); one query per sweep and key."""
-    key = (municipality_id, roles, unit_id)
-    if cache is not None and key in cache:
-        return cache[key]
+    """Active holders of any of `roles` (for `unit_id`, when given). Within a sweep they come from
+    the index `preload_holders` built with one query; otherwise one query per call."""
+    index = cache.get(HOLDER_INDEX) if cache is not None else None
+    if index is not None and municipality_id in index["municipalities"]:
+        found: dict[int, User] = {}
+        for role in roles:
+            for user in index["by_key"].get((municipality_id, role, unit_id), ()):
+                found[user.id] = user
+        return sorted(found.values(), key=lambda u: u.id)
     ra = RoleAssignment
     query = (db.select(User).join(ra, ra.user_id == User.id)
              .where(ra.municipality_id == municipality_id, ra.role.in_(roles), User.active.is_(True))
              .order_by(User.id).distinct())
     if unit_id is not None:
         query = query.where(ra.unit_id == unit_id)
-    holders = list(db.session.execute(query).scalars())
-    if cache is not None:
-        cache[key] = holders
-    return holders
+    return list(db.session.execute(query).scalars())
+
+
+HOLDER_INDEX, SETTINGS_INDEX, LEAVE_DAYS = "holder-index", "settings-index", "leave-days"
+
+
+def preload_holders(municipality_ids: set[int], cache: dict) -> None:
+    """Every active role holder of these municipalities with one query, indexed by (municipality,
+    role, unit) and (municipality, role, None) = any unit, as `_holders` looks them up."""
+    ra = RoleAssignment
+    by_key: dict[tuple, list[User]] = {}
+    ids = sorted(municipality_ids)
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            db.select(ra.municipality_id, ra.role, ra.unit_id, User).join(User, ra.user_id == User.id)
+            .where(ra.municipality_id.in_(ids[start:start + 500]), User.active.is_(True))
+            .options(db.lazyload(User.roles))).all()
+        for municipality_id, role, unit_id, user in rows:
+            by_key.setdefault((municipality_id, role, None), []).append(user)
+            if unit_id is not None:
+                by_key.setdefault((municipality_id, role, unit_id), []).append(user)
+    cache[HOLDER_INDEX] = {"municipalities": set(ids), "by_key": by_key}
+    cache[SETTINGS_INDEX] = settings.stored_rows(ids)
 
 
 def open_tasks_with_due_dates() -> list[TaskRecord]:
@@ -121,7 +145,7 @@ def open_tasks_with_due_dates() -> list[TaskRecord]:
         db.select(TaskRecord).join(TaskRecord.instance)
         .where(TaskRecord.state == "open", TaskRecord.due_date.isnot(None),
                ProcessInstance.status == "running")
-        .options(db.joinedload(TaskRecord.municipality))).scalars())
+        .options(db.joinedload(TaskRecord.municipality), db.contains_eager(TaskRecord.instance))).scalars())
 
 
 def municipality_calendar(municipality, config, cache: dict | None = None) -> tuple[ReminderPolicy, frozenset[date]]:
@@ -129,8 +153,14 @@ def municipality_calendar(municipality, config, cache: dict | None = None) -> tu
     key = ("calendar", municipality.id)
     if cache is not None and key in cache:
         return cache[key]
-    found = (settings.reminder_policy_of(settings.current(municipality), config),
-             deadlines.schedule(municipality).leave_days)
+    stored = cache.get(SETTINGS_INDEX) if cache is not None else None
+    row = stored.get(municipality.id) if stored is not None else None
+    if row is None:
+        row = settings.current(municipality) if stored is None else settings.defaults(municipality)
+    if cache is not None and LEAVE_DAYS not in cache:
+        cache[LEAVE_DAYS] = settings.leave_days()
+    leave = cache[LEAVE_DAYS] if cache is not None else settings.leave_days()
+    found = (settings.reminder_policy_of(row, config), leave)
     if cache is not None:
         cache[key] = found
     return found
@@ -201,7 +231,9 @@ def _plan_task_reminders(now: datetime, day: date, config) -> int:
     from ..mail.compose import reminder_message
 
     cache: dict = {}
-    candidates = [(task, kind, user) for task in open_tasks_with_due_dates()
+    open_tasks = open_tasks_with_due_dates()
+    preload_holders({t.municipality_id for t in open_tasks}, cache)
+    candidates = [(task, kind, user) for task in open_tasks
                   for kind, user in wanted(task, day, config, cache)]
     have = outbox.existing_keys([message_key(t.id, u.id, k) for t, k, u in candidates])
     created = 0
