@@ -40,6 +40,7 @@ def setup(demo: bool) -> None:
     db.session.commit()
     if demo and demo_data.is_empty():
         demo_data.load()
+        demo_data.load_followed()
         db.session.commit()
         click.echo("Demo data loaded (see README for the accounts).")
     click.echo("Database ready.")
@@ -53,6 +54,7 @@ def demo_command() -> None:
     if not demo_data.is_empty():
         raise click.ClickException("the database already holds municipalities; demo not loaded")
     demo_data.load()
+    demo_data.load_followed()
     db.session.commit()
     click.echo("Demo data loaded.")
 

@@ -79,6 +79,54 @@ def load(today: date | None = None) -> Municipality:
     return town
 
 
+FOLLOWED = [
+    # name, province, type, population, domain, process started?, units
+    ("Karadere Büyükşehir Belediyesi", "Karadere", "buyuksehir", 1184250, "karadere.bel.tr", True,
+     ["Strateji Geliştirme Dairesi Başkanlığı", "Mali Hizmetler Dairesi Başkanlığı",
+      "Fen İşleri Dairesi Başkanlığı", "İmar ve Şehircilik Dairesi Başkanlığı", "Ulaşım Dairesi Başkanlığı",
+      "Çevre Koruma ve Kontrol Dairesi Başkanlığı"]),
+    ("Akçakaya Belediyesi", "Karadere", "ilce", 61870, "akcakaya.bel.tr", False,
+     ["Mali Hizmetler Müdürlüğü", "Fen İşleri Müdürlüğü", "Yazı İşleri Müdürlüğü", "Zabıta Müdürlüğü"]),
+]
+
+
+def load_followed(today: date | None = None) -> list[Municipality]:
+    """Two more fictional municipalities the demo consultant follows, so the cockpit has rows to
+    compare: a metropolitan one whose process has just started and a district one that has not
+    started yet. Loaded by `stratflow setup` / `stratflow demo` after `load()`."""
+    password = hash_password(DEMO_PASSWORD)
+    election = demo_election_date(today or date.today())
+    consultant = _user("danisman@aymett.example")
+    created = []
+    for name, province, kind, population, domain, started, unit_names in FOLLOWED:
+        town = Municipality(name=name, province=province, type=kind, population=population,
+                            election_date=election, mazbata_date=election + timedelta(days=4),
+                            council_weekday="monday" if kind == "buyuksehir" else "wednesday")
+        db.session.add(town)
+        units = [SpendingUnit(municipality=town, name=unit, code=f"u{i}") for i, unit in enumerate(unit_names, 1)]
+        db.session.add_all(units)
+        db.session.flush()
+        coordinator = User(email=f"strateji@{domain}", full_name="Koordinatör " + name.split()[0],
+                           title=f"{unit_names[0]} yetkilisi", password_hash=password, municipality=town)
+        coordinator.roles.append(RoleAssignment(role="coordinator", municipality=town))
+        coordinator.roles.append(RoleAssignment(role="unit_manager", municipality=town, unit=units[0]))
+        mayor = User(email=f"baskan@{domain}", full_name="Başkan " + name.split()[0], title="Belediye Başkanı",
+                     password_hash=password, municipality=town)
+        mayor.roles.append(RoleAssignment(role="mayor", municipality=town))
+        db.session.add_all([coordinator, mayor])
+        for number, unit in enumerate(units[1:], 2):
+            manager = User(email=f"birim{number}@{domain}", full_name=f"{unit.name} Yetkilisi",
+                           title="Birim yöneticisi", password_hash=password, municipality=town)
+            manager.roles.append(RoleAssignment(role="unit_manager", municipality=town, unit=unit))
+            db.session.add(manager)
+        consultant.roles.append(RoleAssignment(role="consultant", municipality=town))
+        db.session.flush()
+        if started:
+            instances.start_instance(town, coordinator)
+        created.append(town)
+    return created
+
+
 def _advance(town: Municipality) -> None:
     """Start the process and take it to the nominations, with one unit already done: the
     circular is signed and the Strategy Development Board formed (deputy mayors + managers)."""
