@@ -22,6 +22,7 @@
 | STRATFLOW_WORKFLOWS   | <repo>/workflows                          | folder of the shipped BPMN definitions   |
 | STRATFLOW_MAX_BPMN_BYTES | 2000000                                | largest BPMN/form upload accepted        |
 | STRATFLOW_DOCUMENT_TEMPLATE_MAX_BYTES | 5000000                   | largest .docx template upload accepted   |
+| STRATFLOW_DOCUMENT_TEMPLATE_CHECK_SECONDS | 10                     | time limit of an uploaded template's check |
 | STRATFLOW_SOFFICE        | soffice on PATH                           | LibreOffice binary for PDF documents     |
 | STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
 | STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failed sign-ins before a lock-out        |
@@ -92,6 +93,7 @@ def from_environment() -> dict:
         "WORKFLOWS_DIR": os.environ.get("STRATFLOW_WORKFLOWS", str(ROOT / "workflows")),
         "MAX_BPMN_BYTES": _int("STRATFLOW_MAX_BPMN_BYTES", 2_000_000),
         "DOCUMENT_TEMPLATE_MAX_BYTES": _int("STRATFLOW_DOCUMENT_TEMPLATE_MAX_BYTES", 5_000_000),
+        "DOCUMENT_TEMPLATE_CHECK_SECONDS": _int("STRATFLOW_DOCUMENT_TEMPLATE_CHECK_SECONDS", 10),
         "MAX_CONTENT_LENGTH": _int("STRATFLOW_MAX_UPLOAD_BYTES", 10_000_000),
         "IMPORT_MAX_ROWS": _int("STRATFLOW_IMPORT_MAX_ROWS", 2000),
         "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),

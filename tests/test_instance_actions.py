@@ -12,7 +12,7 @@ import time_machine
 from stratflow.extensions import db
 from stratflow.jobs.scheduler import run_due_jobs
 from stratflow.models import AuditEvent, OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
-from stratflow.services import instance_actions, instances, reminders, tasks
+from stratflow.services import instance_actions, instance_page, instances, phases, reminders, tasks
 from stratflow.services.instances import load
 
 from .conftest import signed_in
@@ -231,6 +231,19 @@ def test_suspend_and_resume_only_from_the_right_status(demo):
         instance_actions.suspend(instance.id, coordinator, REASON)
 
 
+def test_draft_refused_when_the_instance_was_suspended_meanwhile(demo):
+    """The page loaded the instance as running; it is suspended before the draft is saved."""
+    record = _nomination("fen")
+    assert record.instance.status == "running" and record.draft is None
+    db.session.execute(db.update(ProcessInstance).where(ProcessInstance.id == record.instance_id)
+                       .values(status="suspended").execution_options(synchronize_session=False))
+    assert record.instance.status == "running"  # what this session still believes
+    with pytest.raises(tasks.Conflict, match="askıya alındı"):
+        tasks.save_draft(record, _user(COORDINATOR), {"members": []})
+    db.session.expire_all()
+    assert _nomination("fen").draft is None and _audits("task.draft_saved") == []
+
+
 # -- terminate ----------------------------------------------------------------------------------
 
 def test_terminate_cancels_open_tasks_and_unsent_mail(demo, client, app):
@@ -316,6 +329,20 @@ def test_rewind_from_the_program_to_the_circular_draft_and_run_again(demo, clien
     assert circular.id == done["circular_draft"].id and circular.completed_by_id is None
     assert circular.draft["timetable"].startswith("Genelge:")  # what was entered: the form's start values
     assert db.session.get(TaskRecord, program.id).state == "cancelled"
+    # Every step completed after the circular draft is undone: "rewound", audited, counted nowhere.
+    rewound = db.session.execute(db.select(TaskRecord).filter_by(state="rewound")).scalars().all()
+    assert {t.bpmn_id for t in rewound} == set(done) - {"circular_draft"}
+    assert sorted(e.task_id for e in _audits("task.rewound")) == sorted(t.id for t in rewound)
+    assert all(e.details["reason"] == reason for e in _audits("task.rewound"))
+    assert db.session.execute(db.select(TaskRecord).filter_by(state="completed")).scalars().all() == []
+    # The phases stand where they stood while the circular draft was first open: nothing done.
+    assert [(s.key, s.state, s.progress) for s in phases.phase_statuses(instance)] == \
+        [("circular", phases.ACTIVE, 0.0)] + [(p.key, phases.NOT_REACHED, 0.0) for p in phases.PHASES[1:]]
+    status = instance_page.status(instance)
+    assert status.completed_tasks == [] and [t.id for t in status.open_tasks] == [circular.id]
+    assert all(cell is None for row in status.matrix for cell in row.cells.values())
+    page = coordinator.get(f"/instances/{instance.id}")
+    assert page.status_code == 200 and "Görev geri alındı" in page.get_data(as_text=True)
     assert [t.id for t in load(instance).ready_human_tasks()] == [circular.id]
     assert instance.next_timer_at is None  # the nomination deadline's timer went with its step
     [event] = _audits("instance.rewound")
@@ -334,19 +361,43 @@ def test_rewind_from_the_program_to_the_circular_draft_and_run_again(demo, clien
     assert _instance().status == "completed" and _open() == []
 
 
+def _organisation(instance) -> float:
+    return next(s.progress for s in phases.phase_statuses(instance) if s.key == "organisation")
+
+
 def test_rewind_inside_an_open_parallel_region_keeps_the_other_branch(demo, client):
-    """Back to the board's composition while the nominations still run: they stay open."""
+    """Back to the board's composition while the nominations still run: they stay open, the
+    board's approval is undone, and the phase's progress is what it was before the board's steps."""
     instance = _instance()
     board = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="board_composition")).scalar_one()
+    approval = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="board_approval")).scalar_one()
     nominations = {t.id for t in _open("team_nomination")}
+    all_nominations = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="team_nomination")).scalars().all()
+    # Of the phase's 4 steps: the board composed and approved, the nominations partly, no team list.
+    nominated = sum(t.state == "completed" for t in all_nominations) / len(all_nominations) / 4
+    assert _organisation(instance) == pytest.approx(0.5 + nominated)
     instance_actions.rewind_to(instance.id, _user(COORDINATOR), board.id, REASON)
     db.session.commit()
     db.session.expire_all()
     assert {t.id for t in _open("team_nomination")} == nominations
     assert [t.id for t in _open("board_composition")] == [board.id]
-    assert db.session.execute(db.select(TaskRecord.state).filter_by(bpmn_id="board_approval")).scalar() == "completed"
+    assert db.session.get(TaskRecord, approval.id).state == "rewound"
+    [event] = _audits("task.rewound")
+    assert event.task_id == approval.id and event.details["step"] == "board_approval"
     engine_ready = {t.id for t in load(_instance()).ready_human_tasks()}
     assert engine_ready == {t.id for t in _open()}
+    # As before the board's steps were done: only the nominations count.
+    assert _organisation(_instance()) == pytest.approx(nominated)
+
+    # Done again: one completed approval counts, the rewound one does not (no 50 % per step).
+    by_step = dict((k, v) for k, v in steps(_demo_days) if k != "clock")
+    admin = _user("admin@stratflow.example")
+    _finish("board_composition", by_step["board_composition"], admin)
+    assert _organisation(_instance()) == pytest.approx(0.25 + nominated)
+    _finish("board_approval", by_step["board_approval"], admin)
+    states = sorted(db.session.execute(db.select(TaskRecord.state).filter_by(bpmn_id="board_approval")).scalars())
+    assert states == ["completed", "rewound"]
+    assert _organisation(_instance()) == pytest.approx(0.5 + nominated)
 
 
 # -- JSON API -------------------------------------------------------------------------------------

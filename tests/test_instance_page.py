@@ -365,3 +365,31 @@ def test_terminated_instance_keeps_its_marks_from_the_records(scenario, client):
     db.session.commit()
     states = json.loads(page_tree(client, scenario).xpath('//*[@id="sf-diagram-states"]')[0].text)
     assert states["circular_draft"]["state"] == "completed" and "start_event" not in states
+
+
+def _settings_queries(app, call) -> list[str]:
+    found = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if "municipality_settings" in statement:
+            found.append(statement)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return found
+
+
+def test_page_reads_the_settings_once(scenario, client, app):
+    """The phase targets' rules, the schedule and the deadlines share one settings read (the
+    municipality has no stored settings row here, so nothing comes from the session's cache)."""
+    from stratflow.models import MunicipalitySettings
+    assert db.session.get(MunicipalitySettings, town().id) is None
+    coordinator = signed_in(client, COORDINATOR)
+    path = f"/instances/{scenario['instance_id']}"
+    assert coordinator.get(path).status_code == 200
+    found = _settings_queries(app, lambda: coordinator.get(path))
+    assert len(found) <= 1, found

@@ -37,6 +37,9 @@ def upgrade():
     )
     op.create_index(op.f('ix_document_template_municipality_id'), 'document_template',
                     ['municipality_id'], unique=False)
+    # at most one active template per (municipality, kind)
+    op.create_index('uq_document_template_active', 'document_template', ['municipality_id', 'kind'],
+                    unique=True, sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
     op.create_table('document_source',
     sa.Column('instance_id', sa.Integer(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
@@ -81,5 +84,6 @@ def downgrade():
     op.drop_index(op.f('ix_document_version_instance_id'), table_name='document_version')
     op.drop_table('document_version')
     op.drop_table('document_source')
+    op.drop_index('uq_document_template_active', table_name='document_template')
     op.drop_index(op.f('ix_document_template_municipality_id'), table_name='document_template')
     op.drop_table('document_template')

@@ -16,6 +16,7 @@ property (an override of some keys), the municipality's setting, the application
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 KEYS = ("before", "due", "overdue_every", "escalate")
@@ -24,6 +25,7 @@ MAX_ITEMS = 10
 _YES = {"yes": True, "true": True, "1": True, "evet": True, "no": False, "false": False, "0": False, "hayır": False,
         "hayir": False}
 _NONE = {"none", "yok", "-"}
+_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() accepts "²", which int() refuses
 
 _TEXTS = {
     "empty": {"tr": "politika boş", "en": "the policy is empty"},
@@ -73,15 +75,21 @@ class ReminderPolicy:
                               "escalate": self.escalation})
 
 
+def _number(text: str) -> int | None:
+    """The same rule as stratflow.parsing.parse_int (this package imports nothing of the app)."""
+    return int(text) if _NUMBER.fullmatch(text) else None
+
+
 def parse_days(text: str, key: str = "before", limit: int = MAX_DAYS, items: int = MAX_ITEMS) -> tuple[int, ...]:
     """"7,3,1" → (7, 3, 1), largest first; "none" or "" → ()."""
     value = (text or "").strip()
     if value.lower() in _NONE or not value:
         return ()
     parts = [p.strip() for p in value.split(",")]
-    if len(parts) > items or not all(p.isdigit() and 1 <= int(p) <= limit for p in parts):
+    numbers = [_number(p) for p in parts]
+    if len(parts) > items or not all(n is not None and 1 <= n <= limit for n in numbers):
         raise PolicyError("days", value, key)
-    return tuple(sorted({int(p) for p in parts}, reverse=True))
+    return tuple(sorted(set(numbers), reverse=True))
 
 
 def parse_escalation(text: str) -> tuple[int, ...]:
@@ -89,9 +97,9 @@ def parse_escalation(text: str) -> tuple[int, ...]:
     if value.lower() in _NONE or not value:
         return ()
     parts = [p.strip() for p in value.split(",")]
-    if len(parts) > 3 or not all(p.isdigit() and 1 <= int(p) <= MAX_DAYS for p in parts):
+    numbers = tuple(_number(p) for p in parts)
+    if len(parts) > 3 or not all(n is not None and 1 <= n <= MAX_DAYS for n in numbers):
         raise PolicyError("escalate", value, "escalate")
-    numbers = tuple(int(p) for p in parts)
     if list(numbers) != sorted(set(numbers)):
         raise PolicyError("escalate", value, "escalate")
     return numbers
@@ -106,9 +114,10 @@ def parse_flag(text: str, key: str = "due") -> bool:
 
 def parse_every(text: str, key: str = "overdue_every") -> int:
     value = (text or "").strip()
-    if not value.isdigit() or int(value) > MAX_DAYS:
+    number = _number(value)
+    if number is None or number > MAX_DAYS:
         raise PolicyError("every", value, key)
-    return int(value)
+    return number
 
 
 def parse_policy(text: str) -> dict:

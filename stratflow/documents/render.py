@@ -1,7 +1,10 @@
 """Rendering .docx templates (docxtpl = Jinja inside Word) and checking uploaded ones.
 
 Templates are user content: they render in Jinja's sandbox, with autoescaping (values never
-break the XML), and only the documented variables are accepted.
+break the XML), and only the documented variables are accepted. The sandbox has no globals
+(no range, lipsum, cycler …: nothing that makes work out of nothing) and refuses arithmetic whose
+result would be huge. An uploaded template is checked in a separate, resource-limited process
+(isolation.py); once accepted it renders in-process at transitions.
 """
 
 from __future__ import annotations
@@ -9,19 +12,26 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from xml.etree import ElementTree
 
 from docxtpl import DocxTemplate, Listing
 from jinja2 import ChainableUndefined, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .typography import FILTERS
 
 MAX_UNPACKED_BYTES = 60_000_000  # a zip bomb is refused before docxtpl unpacks it
+MAX_RESULT_SIZE = 100_000  # characters/items a template's arithmetic may produce
+MAX_NUMBER = 10**15  # the magnitude of numbers it may produce (money fits easily)
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+# Field codes that make Word/LibreOffice fetch a file or URL, or talk to another program.
+EXTERNAL_FIELDS = re.compile(rb"\b(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT)\b")
 
 
 class TemplateProblem(Exception):
-    """Why a template cannot be used. `reason` is one of: too_big, not_docx, macros, syntax,
-    unknown, render; `detail` says more (untranslated: names, the Jinja message)."""
+    """Why a template cannot be used. `reason` is one of: too_big, not_docx, macros, external,
+    syntax, unknown, unsafe, render, limits, timeout; `detail` says more (untranslated: names, the Jinja message)."""
 
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}")
@@ -29,8 +39,33 @@ class TemplateProblem(Exception):
         self.detail = detail
 
 
+class DocumentSandbox(SandboxedEnvironment):
+    """Jinja's sandbox without globals and with size-checked *, **, +, %."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+
+    def call_binop(self, context, operator, left, right):
+        numbers = isinstance(left, int | float) and isinstance(right, int | float)
+        if operator == "**" and numbers and abs(left) > 1 and right > 64:
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | bytes | list | tuple) and isinstance(times, int) \
+                        and len(seq) * max(times, 0) > MAX_RESULT_SIZE:
+                    raise SecurityError("result too large")
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError("string formatting is not allowed")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, str | bytes | list | tuple) and len(result) > MAX_RESULT_SIZE:
+            raise SecurityError("result too large")
+        if isinstance(result, int | float) and not isinstance(result, bool) and abs(result) > MAX_NUMBER:
+            raise SecurityError("number too large")
+        return result
+
+
 def environment(strict: bool = False) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined if strict else ChainableUndefined)
+    env = DocumentSandbox(autoescape=True, undefined=StrictUndefined if strict else ChainableUndefined)
+    env.globals.clear()  # range, lipsum, cycler, joiner, namespace, dict: none is a documented placeholder
     env.filters.update(FILTERS)
     return env
 
@@ -72,6 +107,33 @@ def check_package(data: bytes, max_bytes: int) -> None:
         raise TemplateProblem("not_docx")
     if unpacked > MAX_UNPACKED_BYTES:
         raise TemplateProblem("too_big", str(max_bytes))
+    check_links(data)
+
+
+def check_links(data: bytes) -> None:
+    """No relationship to an outside file or URL except hyperlinks (a linked image or OLE object
+    would make LibreOffice fetch it when the PDF is made), and no field that includes one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                lower = name.lower()
+                if lower.endswith(".rels"):
+                    for rel in ElementTree.fromstring(archive.read(name)).iter():
+                        if rel.get("TargetMode", "").lower() == "external" and rel.get("Type") != HYPERLINK:
+                            raise TemplateProblem("external", rel.get("Target", "")[:200])
+                elif lower.startswith("word/") and lower.endswith(".xml"):
+                    found = EXTERNAL_FIELDS.search(_field_codes(archive.read(name)))
+                    if found:
+                        raise TemplateProblem("external", found.group(1).decode())
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError) as exc:
+        raise TemplateProblem("not_docx", str(exc)) from exc
+
+
+def _field_codes(xml: bytes) -> bytes:
+    """The instructions of the part's fields (w:instrText runs and w:fldSimple/@w:instr)."""
+    codes = re.findall(rb"<w:instrText[^>]*>([^<]*)</w:instrText>", xml)
+    codes += re.findall(rb"w:instr=\"([^\"]*)\"", xml)
+    return b" ".join(codes).upper()
 
 
 def check_template(data: bytes, allowed: set[str], sample: dict, max_bytes: int) -> None:
@@ -90,11 +152,16 @@ def check_template(data: bytes, allowed: set[str], sample: dict, max_bytes: int)
     if unknown:
         raise TemplateProblem("unknown", ", ".join(unknown))
     try:
-        render(data, sample, strict=True)
+        rendered = render(data, sample, strict=True)
+    except SecurityError as exc:
+        raise TemplateProblem("unsafe", str(exc)[:300]) from exc
     except UndefinedError as exc:
         found = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", exc.message or "")
         raise TemplateProblem("unknown", next(g for g in found.groups() if g) if found else str(exc)) from exc
     except TemplateSyntaxError as exc:
         raise TemplateProblem("syntax", exc.message or str(exc)) from exc
+    except MemoryError as exc:
+        raise TemplateProblem("limits") from exc
     except Exception as exc:
         raise TemplateProblem("render", str(exc)[:300]) from exc
+    check_links(rendered)  # what the placeholders produced must not link outside either

@@ -7,6 +7,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from ..services.spreadsheet import put_cell
+
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 MEMBER_COLUMNS = (("no", "No", 6), ("full_name", "Adı Soyadı", 26), ("title", "Unvanı", 26),
                   ("unit", "Birimi", 34), ("subgroup", "Alt grup", 20), ("email", "E-posta", 32),
@@ -30,12 +32,12 @@ def team_workbook(ctx: dict) -> bytes:
              ("Koordinatör birim", ctx["coordinating_unit"]), ("Açılış toplantısı", team["kickoff_date"]))
     for row, (label, value) in enumerate(facts, 3):
         sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
-        sheet.cell(row=row, column=2, value=value)
+        put_cell(sheet.cell(row=row, column=2), value)
     first = 3 + len(facts) + 1
     _header(sheet, first, [label for _, label, _ in MEMBER_COLUMNS])
     for offset, member in enumerate(team["members"], 1):
         for column, (key, _label, _width) in enumerate(MEMBER_COLUMNS, 1):
-            sheet.cell(row=first + offset, column=column, value=member[key])
+            put_cell(sheet.cell(row=first + offset, column=column), member[key])
     for column, (_key, _label, width) in enumerate(MEMBER_COLUMNS, 1):
         sheet.column_dimensions[chr(64 + column)].width = width
     sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
@@ -43,7 +45,9 @@ def team_workbook(ctx: dict) -> bytes:
     _header(groups, 1, ["No", "Alt grup", "Sorumlu", "Konusu"])
     for row, group in enumerate(team["subgroups"], 2):
         for column, key in enumerate(("no", "name", "lead", "scope"), 1):
-            groups.cell(row=row, column=column, value=group[key]).alignment = Alignment(wrap_text=True)
+            cell = groups.cell(row=row, column=column)
+            put_cell(cell, group[key])
+            cell.alignment = Alignment(wrap_text=True)
     for column, width in zip("ABCD", (6, 28, 26, 50), strict=True):
         groups.column_dimensions[column].width = width
     out = io.BytesIO()

@@ -9,6 +9,8 @@ class DocumentTemplate(db.Model):
     active per (municipality, kind); none active means the shipped default."""
     __table_args__ = (
         db.UniqueConstraint("municipality_id", "kind", "version", name="uq_document_template_version"),
+        db.Index("uq_document_template_active", "municipality_id", "kind", unique=True,
+                 sqlite_where=db.text("active"), postgresql_where=db.text("active")),
     )
     id = db.Column(db.Integer, primary_key=True)
     municipality_id = db.Column(db.ForeignKey("municipality.id", ondelete="CASCADE"), nullable=False, index=True)

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import AuditEvent, TaskRecord, User
+from ..parsing import parse_day, parse_int
 from .progress import LOCAL
 
 LIMIT = 500
@@ -59,8 +60,8 @@ def parse(args, opts: Options) -> Filters:
     person = (args.get("person") or "").strip()
     if person:
         ids = {i for i, _n in opts.people}
-        if person.isdigit() and int(person) in ids:
-            found.person = int(person)
+        if parse_int(person) in ids:
+            found.person = parse_int(person)
         else:
             found.notes.append(_("Kişi süzgeci tanınmadı; yok sayıldı."))
     step = (args.get("step") or "").strip()
@@ -87,11 +88,10 @@ def _day(value, found: Filters, note: str) -> date | None:
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
+    day = parse_day(value)
+    if day is None:
         found.notes.append(note)
-        return None
+    return day
 
 
 def _utc(day: date) -> datetime:

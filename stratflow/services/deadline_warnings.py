@@ -17,11 +17,13 @@ from .. import calendar
 from . import ServiceError, deadlines
 
 
-def instance_warnings(instance, open_tasks, data: dict | None = None) -> list[str]:
-    """Translated warning sentences for the instance, most important first."""
+def instance_warnings(instance, open_tasks, data: dict | None = None, sched: calendar.Schedule | None = None
+                      ) -> list[str]:
+    """Translated warning sentences for the instance, most important first (`sched`: the
+    municipality's schedule when the caller has it)."""
     if data is None:
         data = process_data(instance)
-    sched = deadlines.schedule(instance.municipality)
+    sched = sched or deadlines.schedule(instance.municipality)
     deadline = sched.legal_deadline
     found = []
     adopted = deadlines.iso_date(data.get("council_decision_date")) if data.get("council_outcome") == "adopted" \

@@ -44,13 +44,15 @@ def iso_date(value) -> date | None:
     return None
 
 
-def schedule(municipality) -> calendar.Schedule:
+def schedule(municipality, current=None) -> calendar.Schedule:
     """The statutory schedule of the municipality: its recess month, the council meeting dates
-    entered for it and the administrative-leave days."""
+    entered for it and the administrative-leave days. `current`: its settings when the caller
+    has read them (settings.current)."""
     from . import settings  # settings refreshes due dates through this module: import lazily
+    current = current or settings.current(municipality)
     return calendar.build_schedule(municipality.election_date, municipality.type,
                                    calendar.WEEKDAYS.index(municipality.council_weekday or "tuesday"),
-                                   settings.current(municipality).recess_month,
+                                   current.recess_month,
                                    settings.entered_meetings(municipality), settings.leave_days())
 
 

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..i18n import tr_sort_key
 from ..models import TaskRecord
+from ..models.task import VOID_TASK_STATES
 
 COMPLETED, ACTIVE, OVERDUE, NOT_REACHED = "completed", "active", "overdue", "not_reached"
 STATES = (COMPLETED, ACTIVE, OVERDUE, NOT_REACHED)
@@ -46,11 +47,11 @@ def task_state(record: TaskRecord, today: date) -> str:
 
 
 def latest_per_unit(records: list[TaskRecord]) -> dict[str, list[TaskRecord]]:
-    """bpmn_id -> the latest non-cancelled record of each unit (one record for a step without units),
-    sorted by unit name. `records` must be in creation order."""
+    """bpmn_id -> the latest record of each unit that still counts (not cancelled or rewound; one
+    record for a step without units), sorted by unit name. `records` must be in creation order."""
     latest: dict[tuple, TaskRecord] = {}
     for record in records:
-        if record.state != "cancelled":
+        if record.state not in VOID_TASK_STATES:
             latest[(record.bpmn_id, record.unit_id)] = record
     by_step: dict[str, list[TaskRecord]] = {}
     for (bpmn_id, _unit), record in latest.items():

@@ -16,20 +16,30 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from .. import documents as docs
 from .. import engine
 from ..calendar import rules
 from ..documents import kinds as kinds_mod
-from ..documents.render import TemplateProblem, check_template, render
+from ..documents.isolation import check_template_isolated
+from ..documents.render import TemplateProblem, render
 from ..documents.spreadsheet import team_workbook
 from ..documents.variables import top_level
 from ..extensions import db
 from ..i18n import tr_sort_key
-from ..models import DocumentSource, DocumentTemplate, DocumentVersion, RoleAssignment, TaskRecord, User
+from ..models import (
+    DocumentSource,
+    DocumentTemplate,
+    DocumentVersion,
+    Municipality,
+    RoleAssignment,
+    TaskRecord,
+    User,
+)
 from ..models.base import utcnow
 from ..pdf import PdfUnavailable, docx_to_pdf
-from . import NotFound, ServiceError, audit, deadlines, valid_id
+from . import Conflict, NotFound, ServiceError, audit, deadlines, valid_id
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_TEMPLATE_BYTES = 5_000_000
@@ -321,7 +331,21 @@ PROBLEMS = {
     "unknown": lambda d: _("Şablonda tanınmayan yer tutucu var: %(names)s. Kullanılabilecek yer tutucular "
                            "“Yer tutucular” sayfasında listelenir.", names=d),
     "render": lambda d: _("Şablon örnek verilerle oluşturulamadı: %(error)s", error=d),
+    "external": lambda d: _("Şablon dış bir dosyaya ya da adrese bağlantı içeriyor (bağlantılı resim, nesne "
+                            "ya da alan kodu: %(target)s). Yalnızca köprüler (hyperlink) kabul edilir; "
+                            "resimleri belgeye gömün.", target=d),
+    "unsafe": lambda d: _("Şablonda izin verilmeyen bir ifade var (%(error)s). Yalnızca belgelenmiş yer "
+                          "tutucular ve süzgeçler kullanılabilir.", error=d),
+    "timeout": lambda d: _("Şablon denetimi zaman aşımına uğradı: şablon çok fazla işlem gerektiriyor "
+                           "(örneğin iç içe büyük döngüler). Şablon kabul edilmedi."),
+    "limits": lambda d: _("Şablon denetimi bellek sınırını aştı: şablon çok büyük içerik üretiyor. Şablon "
+                          "kabul edilmedi."),
 }
+
+
+def _concurrent() -> Conflict:
+    return Conflict(_("Şablonlar aynı anda başka biri tarafından değiştirildi. Sayfayı yenileyip yeniden "
+                      "deneyin."))
 
 
 def _megabytes(detail: str) -> str:
@@ -339,9 +363,12 @@ def upload_template(municipality, kind_key: str, filename: str, data: bytes, act
     if not data:
         raise ServiceError(_("Bir .docx dosyası seçin."), code="validation")
     try:
-        check_template(data, top_level(kind.key), docs.sample_context(kind.key), limit)
+        check_template_isolated(data, top_level(kind.key), docs.sample_context(kind.key), limit,
+                                seconds=current_app.config.get("DOCUMENT_TEMPLATE_CHECK_SECONDS", 10))
     except TemplateProblem as problem:
-        raise ServiceError(PROBLEMS[problem.reason](problem.detail), code="validation") from problem
+        raise ServiceError(PROBLEMS.get(problem.reason, PROBLEMS["render"])(problem.detail),
+                           code="validation") from problem
+    _lock_templates(municipality.id)
     current = db.session.execute(
         db.select(db.func.max(DocumentTemplate.version)).where(
             DocumentTemplate.municipality_id == municipality.id, DocumentTemplate.kind == kind.key)).scalar() or 0
@@ -351,7 +378,7 @@ def upload_template(municipality, kind_key: str, filename: str, data: bytes, act
         f"{kind.key}.docx", content=data, size=len(data), sha256=hashlib.sha256(data).hexdigest(), active=True,
         uploaded_by_id=getattr(actor, "id", None))
     db.session.add(template)
-    db.session.flush()
+    _flush()
     audit.record("document.template_uploaded", actor, municipality_id=municipality.id, kind=kind.key,
                  version=template.version, filename=template.filename)
     regenerate(municipality.id, kind.key, actor)
@@ -359,9 +386,11 @@ def upload_template(municipality, kind_key: str, filename: str, data: bytes, act
 
 
 def activate_template(municipality, template_id: int, actor) -> DocumentTemplate:
+    _lock_templates(municipality.id)
     template = template_for(municipality.id, template_id)
     _deactivate(municipality.id, template.kind)
     template.active = True
+    _flush()
     audit.record("document.template_activated", actor, municipality_id=municipality.id, kind=template.kind,
                  version=template.version)
     regenerate(municipality.id, template.kind, actor)
@@ -370,6 +399,7 @@ def activate_template(municipality, template_id: int, actor) -> DocumentTemplate
 
 def revert_to_default(municipality, kind_key: str, actor) -> None:
     kind = _kind(kind_key)
+    _lock_templates(municipality.id)
     _deactivate(municipality.id, kind.key)
     audit.record("document.template_reverted", actor, municipality_id=municipality.id, kind=kind.key)
     regenerate(municipality.id, kind.key, actor)
@@ -379,15 +409,39 @@ def _deactivate(municipality_id: int, kind: str) -> None:
     db.session.execute(db.update(DocumentTemplate).where(
         DocumentTemplate.municipality_id == municipality_id, DocumentTemplate.kind == kind,
         DocumentTemplate.active.is_(True)).values(active=False).execution_options(synchronize_session="fetch"))
-    db.session.flush()
+    _flush()
+
+
+def _lock_templates(municipality_id: int) -> None:
+    """Serialise template changes of a municipality: its row locked for the transaction
+    (PostgreSQL; SQLite's write transaction already serialises)."""
+    db.session.execute(db.select(Municipality.id).where(Municipality.id == municipality_id).with_for_update())
+
+
+def _flush() -> None:
+    """A race the locks did not prevent (the one-active index, a version number) is a conflict."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the caller rolls back
+        raise _concurrent() from exc
 
 
 def regenerate(municipality_id: int, kind: str, actor) -> int:
-    """Documents of the municipality's open instances made again with the template now in use."""
+    """Documents of the municipality's open instances made again with the template now in use.
+    Each instance is locked first (as a transition does), so version numbers cannot collide."""
     from ..models import ProcessInstance
+    from .instances import lock
     made = 0
-    for instance in db.session.execute(db.select(ProcessInstance).where(
-            ProcessInstance.municipality_id == municipality_id,
-            ProcessInstance.status.in_(("running", "suspended")))).scalars():
+    ids = db.session.execute(db.select(ProcessInstance.id).where(
+        ProcessInstance.municipality_id == municipality_id,
+        ProcessInstance.status.in_(("running", "suspended"))).order_by(ProcessInstance.id)).scalars().all()
+    for instance_id in ids:
+        instance = lock(instance_id)
+        if instance.status not in ("running", "suspended"):
+            continue
         made += len(refresh(instance, actor, source_data(instance), only=kind))
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the caller rolls back
+        raise _concurrent() from exc
     return made

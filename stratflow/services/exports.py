@@ -1,24 +1,19 @@
 """Instance status and the spending-unit matrix as CSV and Excel (XLSX).
 
-CSV is what Turkish Excel opens by double click: UTF-8 with a byte-order mark, ";" between fields,
-CRLF line ends, dates as YYYY-MM-DD. The XLSX has the same rows with real date and number cells,
-a bold frozen header and a filter. Column titles follow the user's language.
+The files are written by stratflow/services/spreadsheet.py (Turkish-Excel CSV, XLSX with typed
+cells; user-entered text never becomes a formula). Column titles follow the user's language.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from .diagram import ACTIVE, COMPLETED, OVERDUE, STATE_LABELS
 from .instance_page import Status
 from .progress import local_day, local_today
+from .spreadsheet import Sheet, csv_bytes, xlsx_bytes
 from .timeline import PHASE_STATE_LABELS
 from .unit_matrix import STEPS
 
@@ -88,43 +83,6 @@ def _phase_late(ph, today: date) -> int:
     return 0
 
 
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _sheet_title(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for column, values in enumerate(zip(header, *rows, strict=False), start=1):
-        letter = get_column_letter(column)
-        width = max(len(str(v)) if v is not None else 0 for v in values)
-        sheet.column_dimensions[letter].width = min(max(width, 10) + 2, 60)
-        for cell in sheet[letter][1:]:
-            if isinstance(cell.value, date):
-                cell.number_format = "DD.MM.YYYY"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    """Excel refuses some characters in sheet names and more than 31 of them."""
-    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Sheet"
-
-
 def render(kind: str, fmt: str, st: Status) -> bytes:
     title, header, rows = table(kind, st)
-    return to_csv(header, rows) if fmt == "csv" else to_xlsx(title, header, rows)
+    return csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes([Sheet(title, header, rows)])

@@ -6,6 +6,7 @@ overwrite process variables it does not own.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from flask_babel import get_locale
@@ -133,6 +134,8 @@ def _coerce(schema: dict, raw):
             number = float(raw.replace(",", "."))
         except ValueError:
             return raw  # validation reports the wrong type
+        if not math.isfinite(number):
+            return raw  # "nan", "inf": not a number the form can take; validation says so
         return int(number) if typ == "integer" and number.is_integer() else number
     return raw
 

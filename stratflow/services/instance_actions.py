@@ -228,7 +228,8 @@ def rewind_targets(instance: ProcessInstance) -> list[TaskRecord]:
 
 def rewind_to(instance_id: int, actor, task_id, reason) -> TaskRecord:
     """Move the instance back to a completed step: it is open again (same record, reopened, its
-    last data as the form's starting values); open steps after it are cancelled."""
+    last data as the form's starting values); open steps after it are cancelled, and completed
+    steps after it are marked "rewound" (they no longer count as done: they will run again)."""
     instance, text = _locked(actor, instance_id, reason)
     if instance.status not in ("running", "suspended"):
         raise Conflict(_("Yalnızca yürütülen ya da askıdaki bir süreç geri alınabilir."))
@@ -252,8 +253,22 @@ def rewind_to(instance_id: int, actor, task_id, reason) -> TaskRecord:
     _audit("instance.rewound", actor, instance, text, task_id=record.id, step=record.bpmn_id,
            name=record.name, previously_completed_by=completed_by,
            previously_completed_at=completed_at.isoformat() if completed_at else None)
+    _mark_rewound(instance, actor, text, set(result.removed_ids) - {record.id})
     persist(instance, workflow, actor)
     return record
+
+
+def _mark_rewound(instance: ProcessInstance, actor, reason: str, removed_ids: set[str]) -> None:
+    """Completed records of the steps the engine dropped: "rewound" (who did them and when stay)."""
+    if not removed_ids:
+        return
+    undone = db.session.execute(
+        db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.state == "completed",
+                                    TaskRecord.id.in_(sorted(removed_ids)))
+        .order_by(TaskRecord.completed_at)).scalars().all()
+    for done in undone:
+        done.state = "rewound"
+        _audit("task.rewound", actor, instance, reason, task_id=done.id, step=done.bpmn_id, name=done.name)
 
 
 def _form_values(record: TaskRecord, data: dict, variable: str | None) -> dict | None:

@@ -9,6 +9,7 @@ from datetime import date
 
 from .. import engine
 from . import ServiceError, audit_trail, deadlines, diagram, instances, phases, progress, timeline, unit_matrix
+from . import settings as municipality_settings
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Status:
     legal_deadline: date
     target_meeting: date | None
     engine_progress: dict | None
+    schedule: object = None   # calendar.Schedule of the municipality
 
     @property
     def open_tasks(self) -> list:
@@ -68,14 +70,15 @@ def status(instance, today: date | None = None) -> Status:
     open_tasks = [t for t in records if t.state == "open"]
     people = progress.holder_people(instance.municipality_id, open_tasks)
     names = {task_id: [n for _i, n in found] for task_id, found in people.items()}
-    sched = deadlines.schedule(instance.municipality)
+    current = municipality_settings.current(instance.municipality)  # read once: the schedule and the phase targets
+    sched = deadlines.schedule(instance.municipality, current)
     return Status(
         instance=instance, today=today, records=records, data=data, people=people, holders=names,
-        phases=phases.phase_statuses(instance, records, today, data, sched),
+        phases=phases.phase_statuses(instance, records, today, data, sched, current.due_rules or {}),
         matrix=unit_matrix.build(list(instance.municipality.units), records, names, data, today),
         legal_deadline=sched.legal_deadline,
         target_meeting=deadlines.anchor_value(instance, "target_council_meeting", data, sched),
-        engine_progress=engine_progress)
+        engine_progress=engine_progress, schedule=sched)
 
 
 def page(instance, args, today: date | None = None) -> Page:
@@ -83,7 +86,8 @@ def page(instance, args, today: date | None = None) -> Page:
     st = status(instance, today)
     opts = audit_trail.options(instance.id, st.records)
     filters = audit_trail.parse(args, opts)
-    view = progress.instance_view(instance, st.records, st.data, audit_trail.rows(instance.id, filters))
+    view = progress.instance_view(instance, st.records, st.data, audit_trail.rows(instance.id, filters),
+                                  st.schedule)
     started = progress.local_day(instance.started_at)
     tl = timeline.build(st.phases, started=started, election=instance.municipality.election_date,
                         legal_deadline=st.legal_deadline, meeting=st.target_meeting,

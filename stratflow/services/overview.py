@@ -24,6 +24,7 @@ from .. import calendar
 from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import DefinitionVersion, Municipality, ProcessDefinition, ProcessInstance, TaskRecord
+from ..models.task import VOID_TASK_STATES
 from . import deadline_warnings, deadlines, phases, risk, settings
 
 LOCAL = ZoneInfo("Europe/Istanbul")
@@ -89,7 +90,9 @@ def municipality_overview(municipality: Municipality, today: date | None = None)
     instance = latest_instances([municipality.id]).get(municipality.id)
     records = records_by_instance([instance.id], details=True).get(instance.id, []) if instance else []
     data = deadline_warnings.process_data(instance) if instance else None
-    return summarize(municipality, instance, records, today, data=data)
+    current = settings.current(municipality)  # read once: the schedule and every phase target
+    return summarize(municipality, instance, records, today, data=data,
+                     sched=deadlines.schedule(municipality, current), due_rules=current.due_rules or {})
 
 
 def summarize(municipality, instance, records: list, today: date, data: dict | None = None,
@@ -101,9 +104,10 @@ def summarize(municipality, instance, records: list, today: date, data: dict | N
     sched = sched or deadlines.schedule(municipality)
     meeting, entered = target_meeting(instance, records, sched, data)
     light = {"council_meeting_date": meeting.isoformat()} if entered and meeting else {}
-    statuses = phases.phase_statuses(instance, records, today, None, sched=sched) if instance else []
+    statuses = phases.phase_statuses(instance, records, today, None, sched=sched, due_rules=due_rules) \
+        if instance else []
     shown = statuses if data is None or not instance else \
-        phases.phase_statuses(instance, records, today, {**data, **light}, sched=sched)
+        phases.phase_statuses(instance, records, today, {**data, **light}, sched=sched, due_rules=due_rules)
     start = municipality.mazbata_date or municipality.election_date
     counted = [s for s in statuses if s.key in RISK_PHASES]
     targets = [s.target or _rule_target(instance, s.phase.milestone, light, sched, memo, due_rules)
@@ -205,12 +209,12 @@ def latest_instances(municipality_ids) -> dict[int, ProcessInstance]:
 
 
 def records_by_instance(instance_ids, details: bool = False) -> dict[int, list[TaskRecord]]:
-    """Every non-cancelled task of the instances, in one query (`details`: with unit and assignee;
-    otherwise only the columns the figures need)."""
+    """Every task of the instances that still counts (not cancelled or rewound), in one query
+    (`details`: with unit and assignee; otherwise only the columns the figures need)."""
     found: dict[int, list[TaskRecord]] = {i: [] for i in instance_ids}
     if not found:
         return found
-    where = (TaskRecord.instance_id.in_(list(found)), TaskRecord.state != "cancelled")
+    where = (TaskRecord.instance_id.in_(list(found)), TaskRecord.state.not_in(VOID_TASK_STATES))
     if details:
         rows = db.session.execute(
             db.select(TaskRecord).where(*where).order_by(TaskRecord.created_at)

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from .. import engine
 from ..extensions import db
 from ..models import TaskRecord
+from ..models.task import VOID_TASK_STATES
 from . import deadlines
 
 PROCESS_KEY = "strategic_plan"
@@ -87,17 +88,19 @@ def instance_records(instance_id: int) -> list[TaskRecord]:
 
 
 def phase_statuses(instance, records: list[TaskRecord] | None = None, today: date | None = None,
-                   data: dict | None = None, sched=None) -> list[PhaseStatus]:
+                   data: dict | None = None, sched=None, due_rules: dict | None = None) -> list[PhaseStatus]:
     """Every phase of the instance's process with its state, progress and target date.
     `data` (the process variables) lets not-yet-reached milestones get a target from their rule;
-    without it, only milestones that already have a task carry a target."""
+    without it, only milestones that already have a task carry a target. `due_rules`: the
+    municipality's phase-target setting when the caller has read it (else read per milestone).
+    Records of steps that were cancelled or rewound count nowhere."""
     if instance.version.definition.key != PROCESS_KEY:
         return []
     records = instance_records(instance.id) if records is None else records
     today = today or date.today()
     by_step: dict[str, list[TaskRecord]] = {}
     for record in records:
-        if record.state != "cancelled":
+        if record.state not in VOID_TASK_STATES:
             by_step.setdefault(record.bpmn_id, []).append(record)
     finished_process = instance.status == "completed"
     statuses = []
@@ -112,7 +115,7 @@ def phase_statuses(instance, records: list[TaskRecord] | None = None, today: dat
         done_times = [r.completed_at for r in mine if r.completed_at]
         statuses.append(PhaseStatus(
             phase=phase, state=state, progress=progress,
-            target=_milestone_due(instance, phase, by_step, data, sched),
+            target=_milestone_due(instance, phase, by_step, data, sched, due_rules),
             started=min(r.created_at for r in mine).date() if mine else None,
             finished=max(done_times).date() if state == DONE and done_times else None,
             open_tasks=open_tasks,
@@ -136,14 +139,15 @@ def _step_fraction(step: str, by_step: dict) -> float:
     return sum(1 for r in records if r.state == "completed") / len(records)
 
 
-def _milestone_due(instance, phase: Phase, by_step: dict, data: dict | None, sched=None) -> date | None:
+def _milestone_due(instance, phase: Phase, by_step: dict, data: dict | None, sched=None,
+                   due_rules: dict | None = None) -> date | None:
     records = by_step.get(phase.milestone, [])
     dated = [r.due_date for r in records if r.due_date]
     if dated:
         return max(dated)
     if data is None:
         return None
-    return rule_date(instance, phase.milestone, data, sched)
+    return rule_date(instance, phase.milestone, data, sched, due_rules)
 
 
 def rule_date(instance, bpmn_id: str, data: dict, sched=None, due_rules: dict | None = None) -> date | None:

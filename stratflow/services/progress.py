@@ -57,7 +57,7 @@ def task_records(instance_id: int) -> list[TaskRecord]:
 
 
 def instance_view(instance, records: list[TaskRecord] | None = None, data: dict | None = None,
-                  audit: list | None = None) -> InstanceView:
+                  audit: list | None = None, sched=None) -> InstanceView:
     records = task_records(instance.id) if records is None else records
     open_tasks = [t for t in records if t.state == "open"]
     completed = sorted((t for t in records if t.state == "completed"), key=lambda t: t.completed_at)
@@ -78,7 +78,7 @@ def instance_view(instance, records: list[TaskRecord] | None = None, data: dict 
                         open_by_unit=dict(sorted(by_unit.items(), key=lambda kv: tr_sort_key(kv[0]))),
                         audit=audit, holders=holders,
                         incidents=incidents(instance.id),
-                        deadline_warnings=deadline_warnings.instance_warnings(instance, open_tasks, data))
+                        deadline_warnings=deadline_warnings.instance_warnings(instance, open_tasks, data, sched))
 
 
 def incidents(instance_id: int, limit: int = 100) -> list[AuditEvent]:

@@ -1,9 +1,17 @@
 """Reminder and escalation planning: which mail is due for which open task, to whom.
 
-Planning is lazy and idempotent: every sweep asks, for each open task with a due date, which
+Planning is lazy and idempotent: a sweep asks, for each open task with a due date, which
 reminder's time has come as of `now`, and writes its outbox rows under a unique key
 ("reminder:<task>:<user>:<kind>"), so a reminder is created once whatever the number of sweeps,
 and reminders due while the scheduler was down go out on its first sweep after.
+
+The scheduler sweeps every 30 s, so a sweep must not cost O(all open tasks): each task keeps the
+next reminder day on which a new reminder kind or escalation level can come up for it
+(TaskRecord.remind_on, `next_reminder_day`), and a sweep reads only the open tasks whose day has
+come (index ix_task_remind_on) or whose day is not computed yet (NULL: a new task; a due date,
+assignee, policy, leave-day or role-holder change clears it — stratflow/models/task.py and
+`recompute_later`). The first sweep of a process, or one after the configured policy changed,
+looks at every open task once.
 
 The policy of a task (stratflow/calendar/reminder_policy.py): the BPMN task's `reminderPolicy`
 property over the municipality's setting over the application's configuration. Working days skip
@@ -12,6 +20,7 @@ the administrative-leave days (national: settings.leave_days, read once per swee
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -31,7 +40,7 @@ from ..models import (
     TaskRecord,
     User,
 )
-from . import deadlines, outbox, settings, tasks
+from . import outbox, settings, tasks
 
 LOCAL = ZoneInfo("Europe/Istanbul")
 ESCALATION_ROLES = (("unit_manager",), ("coordinator",), ("deputy_mayor", "mayor"))
@@ -140,12 +149,69 @@ def preload_holders(municipality_ids: set[int], cache: dict) -> None:
     cache[SETTINGS_INDEX] = settings.stored_rows(ids)
 
 
-def open_tasks_with_due_dates() -> list[TaskRecord]:
-    return list(db.session.execute(
-        db.select(TaskRecord).join(TaskRecord.instance)
-        .where(TaskRecord.state == "open", TaskRecord.due_date.isnot(None),
-               ProcessInstance.status == "running")
-        .options(db.joinedload(TaskRecord.municipality), db.contains_eager(TaskRecord.instance))).scalars())
+def open_tasks_with_due_dates(day: date | None = None) -> list[TaskRecord]:
+    """Open tasks with a due date of running instances; with `day`, only those whose next
+    reminder day (remind_on) is `day` or earlier, or not computed yet."""
+    query = (db.select(TaskRecord).join(TaskRecord.instance)
+             .where(TaskRecord.state == "open", TaskRecord.due_date.isnot(None),
+                    ProcessInstance.status == "running")
+             .options(db.joinedload(TaskRecord.municipality), db.contains_eager(TaskRecord.instance)))
+    if day is not None:
+        query = query.where(db.or_(TaskRecord.remind_on.is_(None), TaskRecord.remind_on <= day))
+    return list(db.session.execute(query).scalars())
+
+
+NEVER = date(9999, 12, 31)  # remind_on of a task for which no new reminder can come up any more
+
+
+def next_reminder_day(due: date, day: date, policy: ReminderPolicy, leave: frozenset[date] = frozenset()) -> date:
+    """The first reminder day after `day` on which the task's reminder kind or escalation levels
+    (`reminder_kind`, `escalation_levels`) can differ from those of `day`; NEVER when none can.
+    Never later than the true next change (tests compare it with a day-by-day walk)."""
+    return _next_change(due, day, policy.before, policy.overdue_every, policy.on_due, policy.escalation, leave)
+
+
+@lru_cache(maxsize=8192)
+def _next_change(due: date, day: date, before: tuple[int, ...], every: int, on_due: bool,
+                 escalation: tuple[int, ...], leave: frozenset[date]) -> date:
+    candidates = []
+    if day < due:
+        candidates += [add_working_days(due, -n, leave) for n in before]  # "before-N" starts
+        candidates.append(due)  # "due", or no reminder on the due day
+    late = working_days_between(due, day, leave) if day > due else 0
+    if every > 0:  # the next "overdue-N"
+        candidates.append(add_working_days(due, (late // every + 1) * every, leave))
+    for days in escalation[:len(ESCALATION_ROLES)]:  # escalation levels not reached yet
+        if days > late or day <= due:  # (0 days: reached the day after the due date)
+            candidates.append(add_working_days(due, days, leave) if days > 0 else due + timedelta(days=1))
+    later = [c for c in candidates if c > day]
+    return min(later) if later else NEVER
+
+
+def recompute_later(municipality_id: int | None = None) -> None:
+    """The next sweep looks at every open task (of one municipality) again: their policy, their
+    calendar or their people changed."""
+    from ..models.task import open_tasks_of_municipalities
+    db.session.execute(open_tasks_of_municipalities(None if municipality_id is None else [municipality_id]))
+
+
+_seen_policy: dict[str, tuple] = {}  # per database: the configured policy the last full sweep used
+_seen_lock = threading.Lock()
+
+
+def _configured_policy(config) -> tuple:
+    return settings.default_policy(config), config["REMINDER_HOUR"]
+
+
+def _full_sweep_needed(config) -> bool:
+    """True on the first sweep of this process for a database, and when the configured policy
+    changed (remind_on was computed under another one)."""
+    key, policy = str(db.engine.url), _configured_policy(config)
+    with _seen_lock:
+        if _seen_policy.get(key) == policy:
+            return False
+        _seen_policy[key] = policy
+        return True
 
 
 def municipality_calendar(municipality, config, cache: dict | None = None) -> tuple[ReminderPolicy, frozenset[date]]:
@@ -231,25 +297,67 @@ def _plan_task_reminders(now: datetime, day: date, config) -> int:
     from ..mail.compose import reminder_message
 
     cache: dict = {}
-    open_tasks = open_tasks_with_due_dates()
+    open_tasks = open_tasks_with_due_dates(None if _full_sweep_needed(config) else day)
+    if not open_tasks:
+        return 0
     preload_holders({t.municipality_id for t in open_tasks}, cache)
-    candidates = [(task, kind, user) for task in open_tasks
-                  for kind, user in wanted(task, day, config, cache)]
+    candidates = []
+    next_days: dict[date, list[TaskRecord]] = {}
+    for task in open_tasks:
+        candidates += [(task, kind, user) for kind, user in wanted(task, day, config, cache)]
+        next_days.setdefault(next_reminder_day(task.due_date, day, *task_policy(task, config, cache)), []).append(task)
     have = outbox.existing_keys([message_key(t.id, u.id, k) for t, k, u in candidates])
-    created = 0
+    created, rows = 0, []
     bases: dict[str, str | None] = {}
+    compose_cache: dict = {}
     for task, kind, user in candidates:
         key = message_key(task.id, user.id, kind)
         if key in have:
             continue
         if task.id not in bases:
             bases[task.id] = legal_basis(tasks.instructions(task))
-        created += outbox.enqueue(key=key, kind=kind, recipient_id=user.id, task_id=task.id,
-                                  instance_id=task.instance_id, municipality_id=task.municipality_id,
-                                  next_attempt_at=now, created_at=now, state=initial_state(user),
-                                  **reminder_message(task, user, kind, day, now, bases[task.id],
-                                                     municipality_calendar(task.municipality, config, cache)[1]))
+        rows.append(dict(key=key, kind=kind, recipient_id=user.id, task_id=task.id,
+                         instance_id=task.instance_id, municipality_id=task.municipality_id,
+                         next_attempt_at=now, created_at=now, state=initial_state(user),
+                         **reminder_message(task, user, kind, day, now, bases[task.id],
+                                            municipality_calendar(task.municipality, config, cache)[1],
+                                            compose_cache)))
+        if len(rows) == INSERT_BATCH:
+            created += _enqueue_many(rows)
+            rows = []
+    created += _enqueue_many(rows)
+    _store_next_days(next_days)
     return created
+
+
+INSERT_BATCH = 200
+
+
+def _enqueue_many(rows: list[dict]) -> int:
+    """`outbox.enqueue` for many rows of the same columns: one INSERT … ON CONFLICT DO NOTHING
+    statement compiled once and run for them all (a row whose key exists is left out). Returns
+    how many were written."""
+    if not rows:
+        return 0
+    from sqlalchemy.dialects import postgresql, sqlite
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    table = OutboxMessage.__table__
+    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(table.c.id))
+    rows = [{"attempts": 0, "captured": False, **row} for row in rows]
+    return len(db.session.execute(statement, rows).all())
+
+
+def _store_next_days(next_days: dict[date, list[TaskRecord]]) -> None:
+    """remind_on of the swept tasks: one UPDATE per day and 500 tasks."""
+    from sqlalchemy.orm.attributes import set_committed_value
+    table = TaskRecord.__table__
+    for next_day, records in next_days.items():
+        for start in range(0, len(records), 500):
+            chunk = records[start:start + 500]
+            db.session.execute(db.update(table).where(table.c.id.in_([r.id for r in chunk])).values(remind_on=next_day))
+            for record in chunk:
+                set_committed_value(record, "remind_on", next_day)
 
 
 def legal_basis(instructions: str | None) -> str | None:
@@ -287,26 +395,43 @@ def countdown_key(instance_id: int, user_id: int, days: int) -> str:
 
 def plan_countdowns(now: datetime, day: date, config) -> int:
     """Countdown mails to the legal deadline for the coordinators and the mayor, once per
-    (instance, recipient, threshold)."""
+    (instance, recipient, threshold). A fixed number of queries whatever the number of instances:
+    schedules and settings for all municipalities at once; instances before their first threshold
+    cost nothing more."""
     from ..mail.compose import countdown_message
+    from .overview import schedules_for
 
-    created = 0
-    for instance in countdown_instances():
+    instances = countdown_instances()
+    if not instances:
+        return 0
+    municipalities = {i.municipality_id: i.municipality for i in instances}
+    schedules = schedules_for(list(municipalities.values()))
+    stored = settings.stored_rows(list(municipalities))
+    due: list[tuple[ProcessInstance, date, int]] = []
+    for instance in instances:
         municipality = instance.municipality
-        deadline = deadlines.schedule(municipality).legal_deadline
-        threshold = countdown_threshold(deadline, day, settings.countdown_days_of(settings.current(municipality),
-                                                                                  config))
-        if threshold is None:
+        deadline = schedules[municipality.id].legal_deadline
+        row = stored.get(municipality.id) or settings.defaults(municipality)
+        threshold = countdown_threshold(deadline, day, settings.countdown_days_of(row, config))
+        if threshold is not None:
+            due.append((instance, deadline, threshold))
+    if not due:
+        return 0
+    cache: dict = {}
+    preload_holders({i.municipality_id for i, _d, _t in due}, cache)
+    planned = [(instance, deadline, threshold, user) for instance, deadline, threshold in due
+               for user in _holders(instance.municipality_id, COUNTDOWN_ROLES, None, cache)]
+    have = outbox.existing_keys([countdown_key(i.id, u.id, t) for i, _d, t, u in planned])
+    created = 0
+    for instance, deadline, threshold, user in planned:
+        key = countdown_key(instance.id, user.id, threshold)
+        if key in have:
             continue
-        for user in _holders(instance.municipality_id, COUNTDOWN_ROLES, None):
-            key = countdown_key(instance.id, user.id, threshold)
-            if outbox.existing_keys([key]):
-                continue
-            created += outbox.enqueue(key=key, kind=f"countdown-{threshold}", recipient_id=user.id,
-                                      instance_id=instance.id, municipality_id=instance.municipality_id,
-                                      next_attempt_at=now, created_at=now, state=initial_state(user),
-                                      **countdown_message(instance, user, deadline, (deadline - day).days,
-                                                          threshold, now))
+        created += outbox.enqueue(key=key, kind=f"countdown-{threshold}", recipient_id=user.id,
+                                  instance_id=instance.id, municipality_id=instance.municipality_id,
+                                  next_attempt_at=now, created_at=now, state=initial_state(user),
+                                  **countdown_message(instance, user, deadline, (deadline - day).days,
+                                                      threshold, now))
     return created
 
 

@@ -21,6 +21,7 @@ from ..calendar.reminder_policy import PolicyError, ReminderPolicy
 from ..extensions import db
 from ..models import CouncilMeetingDate, LeaveDay, Municipality, MunicipalitySettings, ProcessInstance
 from ..models.settings import DEFAULT_RECESS_MONTH
+from ..parsing import parse_int
 from . import NotFound, ServiceError, access, audit, deadlines, valid_id
 from .definitions import current_version
 from .municipalities import clean_text, invalid, parse_date
@@ -135,8 +136,8 @@ def _clean_settings(data: dict, known_steps: set[str]) -> tuple[dict, dict]:
     recess = clean_text(data.get("recess_month")).lower()
     if recess in ("none", "yok", "0"):
         values["recess_month"] = None
-    elif recess.isdigit() and 1 <= int(recess) <= 12:
-        values["recess_month"] = int(recess)
+    elif (parse_int(recess) or 0) in range(1, 13):
+        values["recess_month"] = parse_int(recess)
     else:
         errors["recess_month"] = _("Tatil ayı 1 ile 12 arasında bir ay ya da “tatil yok” olmalıdır.")
     rules_: dict[str, str] = {}
@@ -192,6 +193,8 @@ def update_settings(actor, municipality: Municipality, data: dict) -> dict:
     db.session.flush()
     audit.record("municipality.settings_changed", actor, municipality_id=municipality.id, changes=changes)
     deadlines.refresh_open_tasks(municipality, actor)
+    from . import reminders  # reminders reads settings: import lazily
+    reminders.recompute_later(municipality.id)  # the reminder policy may have changed
     return changes
 
 
@@ -215,6 +218,8 @@ def _refresh_all(actor) -> int:
         db.select(Municipality).where(Municipality.id.in_(
             db.select(ProcessInstance.municipality_id).where(ProcessInstance.status.in_(("running", "suspended")))))
         .order_by(Municipality.id)).scalars().all()
+    from . import reminders  # reminders reads settings: import lazily
+    reminders.recompute_later()  # working days changed: every task's next reminder day may move
     return sum(deadlines.refresh_open_tasks(m, actor) for m in municipalities)
 
 
@@ -294,7 +299,7 @@ def _parse_month(raw) -> date | None:
     text = clean_text(raw)
     for separator in ("-", "."):
         parts = text.split(separator)
-        if len(parts) == 2 and all(p.isdigit() for p in parts):
+        if len(parts) == 2 and all(parse_int(p) is not None for p in parts):
             year, month = (parts[0], parts[1]) if len(parts[0]) == 4 else (parts[1], parts[0])
             if len(year) == 4 and 1900 <= int(year) <= 2100 and 1 <= int(month) <= 12:
                 return date(int(year), int(month), 1)

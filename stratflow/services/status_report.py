@@ -1,5 +1,5 @@
 """The printable status report of a municipality's plan (DOCX, converted to PDF by stratflow/pdf.py)
-and the cockpit table as CSV and XLSX.
+and the cockpit table (written as CSV and XLSX by stratflow/services/spreadsheet.py).
 
 The report is built with python-docx: A4 portrait, the municipality as header, the key dates and
 the risk, the phases with their progress and the overdue tasks with who holds them.
@@ -7,7 +7,6 @@ the risk, the phases with their progress and the overdue tasks with who holds th
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import date, datetime
@@ -23,6 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 from flask_babel import gettext as _
 
 from ..calendar.notices import short_locale
+from ..i18n import tr_lower
 from . import overview, phases, risk
 from .progress import _holders
 
@@ -53,8 +53,8 @@ def state_label(state: str) -> str:
 
 
 def file_name(view: overview.Overview) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", view.municipality.name.lower().translate(str.maketrans("çğıöşüİâîû",
-                                                                                              "cgiosuiaiu")))
+    slug = re.sub(r"[^a-z0-9]+", "-", tr_lower(view.municipality.name).translate(str.maketrans("çğıöşüâîû",
+                                                                                                "cgiosuaiu")))
     return f"durum-raporu-{slug.strip('-')}-{overview.today_local().isoformat()}"
 
 
@@ -292,34 +292,3 @@ def cockpit_table(rows: list[overview.Overview], type_label, status_label) -> li
 
 def status_text(row: overview.Overview, status_label) -> str:
     return _("Süreç başlatılmadı") if row.instance is None else str(status_label(row.instance.status))
-
-
-def as_csv(table: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in table:
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def as_xlsx(table: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    for row in table:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="8A1538")
-    for index, column in enumerate(zip(*table, strict=True), start=1):
-        width = max(len(str(v)) for v in column)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 45)
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from .. import engine
 from ..extensions import db
-from ..models import TaskRecord
+from ..models import ProcessInstance, TaskRecord
 from ..models.base import utcnow
 from . import Conflict, NotFound, ServiceError, audit, forms
 from .instances import load, lock, persist, spec_key
@@ -38,11 +38,16 @@ def _refuse_if_suspended(instance) -> None:
 
 def save_draft(record: TaskRecord, actor, data: dict) -> None:
     _refuse_if_suspended(record.instance)
-    # One conditional UPDATE: a draft never lands on a task someone completed meanwhile.
+    # One conditional UPDATE: a draft never lands on a task someone completed meanwhile, nor on
+    # one whose instance was suspended (or ended) meanwhile (`record.instance` is not locked).
+    running = db.select(ProcessInstance.id).where(ProcessInstance.id == TaskRecord.instance_id,
+                                                  ProcessInstance.status == "running").exists()
     saved = db.session.execute(
-        db.update(TaskRecord).where(TaskRecord.id == record.id, TaskRecord.state == "open")
+        db.update(TaskRecord).where(TaskRecord.id == record.id, TaskRecord.state == "open", running)
         .values(draft=data).execution_options(synchronize_session=False)).rowcount
     if not saved:
+        db.session.refresh(record.instance, ["status"])
+        _refuse_if_suspended(record.instance)
         raise Conflict(_("Bu görev artık açık değil."))
     db.session.expire(record, ["draft"])
     audit.record("task.draft_saved", actor, municipality_id=record.municipality_id,

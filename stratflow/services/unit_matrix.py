@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..i18n import tr_lower, tr_sort_key
 from ..models import SpendingUnit, TaskRecord
+from ..models.task import VOID_TASK_STATES
 from .diagram import OVERDUE, latest_per_unit, task_state
 from .progress import local_day
 
@@ -65,7 +66,7 @@ def build(units: list[SpendingUnit], records: list[TaskRecord], holders: dict, d
     latest = latest_per_unit(mine)
     rounds: dict[tuple, int] = {}
     for r in mine:
-        if r.state != "cancelled":
+        if r.state not in VOID_TASK_STATES:
             rounds[(r.bpmn_id, r.unit_id)] = rounds.get((r.bpmn_id, r.unit_id), 0) + 1
     cells: dict[tuple, Cell] = {}
     for bpmn_id, items in latest.items():

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..pdf import PdfUnavailable, docx_to_pdf
-from ..services import NotFound, access, overview, phases, status_report
+from ..services import NotFound, access, overview, phases, spreadsheet, status_report
 from .labels import INSTANCE_STATUSES
 from .municipalities import TYPE_LABELS
 
@@ -93,6 +93,8 @@ def export(kind):
     table = status_report.cockpit_table(data.rows, lambda t: str(TYPE_LABELS.get(t, t)),
                                         lambda s: INSTANCE_STATUSES.get(s, s))
     stamp = overview.today_local().isoformat()
+    header, rows = table[0], table[1:]
     if kind == "csv":
-        return _download(status_report.as_csv(table), "text/csv; charset=utf-8", f"kokpit-{stamp}.csv")
-    return _download(status_report.as_xlsx(table, _("Kokpit")), XLSX, f"kokpit-{stamp}.xlsx")
+        return _download(spreadsheet.csv_bytes(header, rows), "text/csv; charset=utf-8", f"kokpit-{stamp}.csv")
+    sheet = spreadsheet.Sheet(_("Kokpit"), header, rows, freeze="B2", header_fill="8A1538")
+    return _download(spreadsheet.xlsx_bytes([sheet]), XLSX, f"kokpit-{stamp}.xlsx")

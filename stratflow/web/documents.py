@@ -164,6 +164,10 @@ def revert(municipality_id, kind):
         db.session.commit()
     except NotFound:
         abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("documents.templates", municipality_id=municipality_id))
     flash(_("“%(kind)s” için varsayılan şablon kullanılıyor.", kind=docs.BY_KEY[kind].title), "success")
     return redirect(url_for("documents.templates", municipality_id=municipality_id))
 
@@ -179,6 +183,10 @@ def activate(municipality_id, template_id):
         db.session.commit()
     except NotFound:
         abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("documents.templates", municipality_id=municipality_id))
     flash(_("“%(kind)s” için şablon sürüm %(version)d yeniden kullanıma alındı.",
             kind=docs.BY_KEY[template.kind].title, version=template.version), "success")
     return redirect(url_for("documents.templates", municipality_id=municipality_id))

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import TaskRecord
+from ..parsing import parse_int
 from ..services import NotFound, ServiceError, progress
 from ..services import instance_actions as actions
 from .forms import ActionForm
@@ -107,7 +108,8 @@ def _int_or_none(value: str | None):
     value = (value or "").strip()
     if not value:
         return None
-    return int(value) if value.isdigit() and len(value) < 11 else -1  # -1: refused as not eligible
+    number = parse_int(value)
+    return -1 if number is None else number  # -1: refused as not eligible
 
 
 @bp.route("/instances/<int:instance_id>/actions/assign", methods=["POST"])

@@ -11,13 +11,15 @@ ROLE_LABELS = {
     "board_member": _l("Kurul üyesi"), "council_clerk": _l("Yazı İşleri"),
     "consultant": _l("Danışman"),
 }
-TASK_STATES = {"open": _l("Açık"), "completed": _l("Tamamlandı"), "cancelled": _l("İptal edildi")}
+TASK_STATES = {"open": _l("Açık"), "completed": _l("Tamamlandı"), "cancelled": _l("İptal edildi"),
+               "rewound": _l("Geri alındı")}
 INSTANCE_STATUSES = {"running": _l("Yürütülüyor"), "completed": _l("Tamamlandı"),
                      "suspended": _l("Askıda"), "terminated": _l("Sonlandırıldı"), "error": _l("Hata")}
 ACTIONS = {
     "instance.started": _l("Süreç başlatıldı"), "instance.completed": _l("Süreç tamamlandı"),
     "task.created": _l("Görev oluştu"), "task.completed": _l("Görev tamamlandı"),
     "task.cancelled": _l("Görev iptal edildi"), "task.draft_saved": _l("Taslak kaydedildi"),
+    "task.rewound": _l("Görev geri alındı"),
     "task.due_changed": _l("Son tarih değişti"),
     "timer.fired": _l("Beklenen tarih geldi"), "definition.imported": _l("Süreç tanımı yüklendi"),
     "municipality.created": _l("Belediye oluşturuldu"), "municipality.updated": _l("Belediye bilgileri güncellendi"),

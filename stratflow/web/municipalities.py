@@ -15,6 +15,7 @@ from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
+from ..parsing import parse_int
 from ..services import NotFound, ServiceError, access, deadlines, imports, municipalities, people, settings
 from .forms import ActionForm
 from .labels import ROLE_LABELS
@@ -317,8 +318,8 @@ def _leave_page(year: int, form=None, status: int = 200):
 
 def _year_arg() -> int:
     from datetime import date
-    value = request.args.get("year", "")
-    return int(value) if value.isdigit() and 1900 <= int(value) <= 2100 else date.today().year
+    year = parse_int(request.args.get("year", ""))
+    return year if year is not None and 1900 <= year <= 2100 else date.today().year
 
 
 @bp.route("/leave-days", methods=["GET", "POST"])
