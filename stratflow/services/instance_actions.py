@@ -154,23 +154,23 @@ def _cancel_unsent_reminders(record: TaskRecord) -> None:
 
 def suspend(instance_id: int, actor, reason) -> ProcessInstance:
     """No task can be completed or drafted, timers do not fire, no reminders are planned."""
-    instance, text = _locked(actor, instance_id, reason)
-    if instance.status != "running":
-        raise Conflict(_("Yalnızca yürütülen bir süreç askıya alınabilir."))
-    instance.status = "suspended"
-    _touch(instance)
-    _audit("instance.suspended", actor, instance, text)
-    return instance
+    return _switch(instance_id, actor, reason, "running", "suspended", "instance.suspended",
+                   _("Yalnızca yürütülen bir süreç askıya alınabilir."))
 
 
 def resume(instance_id: int, actor, reason) -> ProcessInstance:
     """Everything continues; a timer that came due meanwhile fires on the scheduler's next tick."""
+    return _switch(instance_id, actor, reason, "suspended", "running", "instance.resumed",
+                   _("Yalnızca askıya alınmış bir süreç devam ettirilebilir."))
+
+
+def _switch(instance_id: int, actor, reason, source: str, target: str, action: str, refusal: str):
     instance, text = _locked(actor, instance_id, reason)
-    if instance.status != "suspended":
-        raise Conflict(_("Yalnızca askıya alınmış bir süreç devam ettirilebilir."))
-    instance.status = "running"
+    if instance.status != source:
+        raise Conflict(refusal)
+    instance.status = target
     _touch(instance)
-    _audit("instance.resumed", actor, instance, text)
+    _audit(action, actor, instance, text)
     return instance
 
 

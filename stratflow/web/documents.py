@@ -156,30 +156,27 @@ def upload(municipality_id, kind):
 @bp.route("/municipalities/<int:municipality_id>/document-templates/<kind>/default", methods=["POST"])
 @login_required
 def revert(municipality_id, kind):
-    municipality = _municipality(municipality_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        service.revert_to_default(municipality, kind, current_user)
-        db.session.commit()
-    except NotFound:
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("documents.templates", municipality_id=municipality_id))
-    flash(_("“%(kind)s” için varsayılan şablon kullanılıyor.", kind=docs.BY_KEY[kind].title), "success")
-    return redirect(url_for("documents.templates", municipality_id=municipality_id))
+    return _template_action(municipality_id, lambda m: service.revert_to_default(m, kind, current_user),
+                            lambda _result: _("“%(kind)s” için varsayılan şablon kullanılıyor.",
+                                              kind=docs.BY_KEY[kind].title))
 
 
 @bp.route("/municipalities/<int:municipality_id>/document-templates/<int:template_id>/activate", methods=["POST"])
 @login_required
 def activate(municipality_id, template_id):
+    return _template_action(
+        municipality_id, lambda m: service.activate_template(m, template_id, current_user),
+        lambda template: _("“%(kind)s” için şablon sürüm %(version)d yeniden kullanıma alındı.",
+                           kind=docs.BY_KEY[template.kind].title, version=template.version))
+
+
+def _template_action(municipality_id, act, done_message):
+    """Revert / activate: CSRF, the service call, commit; a refusal is flashed, never a 500."""
     municipality = _municipality(municipality_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        template = service.activate_template(municipality, template_id, current_user)
+        result = act(municipality)
         db.session.commit()
     except NotFound:
         abort(404)
@@ -187,8 +184,7 @@ def activate(municipality_id, template_id):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("documents.templates", municipality_id=municipality_id))
-    flash(_("“%(kind)s” için şablon sürüm %(version)d yeniden kullanıma alındı.",
-            kind=docs.BY_KEY[template.kind].title, version=template.version), "success")
+    flash(done_message(result), "success")
     return redirect(url_for("documents.templates", municipality_id=municipality_id))
 
 
