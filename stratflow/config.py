@@ -115,10 +115,20 @@ def _installation_secret() -> str:
     """No secret ships with the code: without SECRET_KEY, each installation makes its own once."""
     path = ROOT / "instance" / "secret_key"
     if not path.exists():
+        # Several processes may start at once (gunicorn workers, test workers): each writes its
+        # candidate to a file of its own and links it into place; the first link wins, and no
+        # process ever reads a half-written key.
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        candidate = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(candidate)
     return path.read_text().strip()
 
 
