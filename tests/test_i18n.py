@@ -15,7 +15,8 @@ CATALOG = ROOT / "stratflow" / "translations" / "en" / "LC_MESSAGES" / "messages
 def test_english_catalog_covers_every_string(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-                    "-k", "_l", "-o", str(pot), str(ROOT / "stratflow"), str(ROOT / "templates")],
+                    "-k", "_l", "-o", str(pot), str(ROOT / "stratflow"), str(ROOT / "templates"),
+                    str(ROOT / "workflows")],
                    check=True, cwd=ROOT, capture_output=True)
     with pot.open("rb") as f:
         wanted = {m.id for m in read_po(f) if m.id}

@@ -19,6 +19,9 @@ from pathlib import Path
 
 from lxml import etree
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from process_meaning import MEANING  # noqa: E402
+
 TARGET = Path(__file__).resolve().parent.parent / "workflows" / "strategic_plan.bpmn"
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -757,7 +760,8 @@ def _node_xml(process, node, incoming, outgoing):
     el = sub(process, "bpmn", tags[node.kind], **attrs)
     if node.kind == "user":
         ext = sub(el, "bpmn", "extensionElements")
-        _properties(ext, {"formJsonSchemaFilename": node.form, **node.props, "dueDateRule": DUE_RULES[node.id]})
+        _properties(ext, {"formJsonSchemaFilename": node.form, **node.props, "dueDateRule": DUE_RULES[node.id],
+                          **MEANING.get(node.id, {})})
         sub(ext, "spiffworkflow", "instructionsForEndUser", node.text)
         if node.script:
             sub(ext, "spiffworkflow", "postScript", node.script)

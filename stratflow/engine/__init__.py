@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .history import element_progress
 from .lint import Finding, Report, check, form_problem
+from .meaning import Meaning, PhaseDef
 from .runtime import (
     SPEC_SCHEMA,
     STATE_SCHEMA,
@@ -19,7 +20,7 @@ from .runtime import (
     instructions,
     spec_to_json,
 )
-from .specinfo import task_facts
+from .specinfo import meaning, task_facts
 
 
 @dataclass
@@ -57,6 +58,6 @@ def compile_definition(data: bytes, filename: str, forms: dict, max_bytes: int) 
 
 __all__ = [
     "SPEC_SCHEMA", "STATE_SCHEMA", "CompiledDefinition", "DefinitionInvalid", "EngineError",
-    "Finding", "HumanTask", "Report", "TaskNotReady", "Workflow", "check", "compile_definition",
-    "element_progress", "form_problem", "instructions", "spec_to_json", "task_facts",
+    "Finding", "HumanTask", "Meaning", "PhaseDef", "Report", "TaskNotReady", "Workflow", "check", "compile_definition",
+    "element_progress", "form_problem", "instructions", "meaning", "spec_to_json", "task_facts",
 ]

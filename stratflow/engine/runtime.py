@@ -228,6 +228,19 @@ class Workflow:
     def data(self) -> dict:
         return self._wf.data
 
+    def merged_data(self) -> dict:
+        """The process data together with that of every task still in the engine's history, the
+        latest change last: finished parallel branches included, which `data` lacks until they join."""
+        merged: dict = {}
+        tasks = list(self._wf.tasks.values())  # (get_tasks skips children of a running multi-instance)
+        for task in sorted((t for t in tasks if t.state == TaskState.COMPLETED), key=lambda t: t.last_state_change):
+            merged.update(task.data)
+        merged.update(self._wf.data)
+        for task in tasks:
+            if task.state == TaskState.READY:
+                merged.update(task.data)
+        return merged
+
     def is_completed(self) -> bool:
         return self._wf.is_completed()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from . import meaning as meaning_module
 from .runtime import _specs
 
 _cache: dict[str, dict] = {}
+_meanings: dict[str, meaning_module.Meaning] = {}
 
 
 def task_facts(cache_key: str, spec_json) -> dict[str, dict]:
@@ -27,3 +29,11 @@ def task_facts(cache_key: str, spec_json) -> dict[str, dict]:
                 }
         _cache[cache_key] = cached
     return cached
+
+
+def meaning(cache_key: str, spec_json) -> meaning_module.Meaning:
+    """What the stored spec declares it means to the application (engine/meaning.py)."""
+    found = _meanings.get(cache_key)
+    if found is None:
+        found = _meanings.setdefault(cache_key, meaning_module.read(task_facts(cache_key, spec_json)))
+    return found

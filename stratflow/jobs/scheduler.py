@@ -45,10 +45,23 @@ def run_due_jobs(app, now: datetime | None = None) -> dict:
                 log.exception("timer of instance %s failed", instance_id)
                 instances.postpone_failed_timer(instance_id, now, getattr(exc, "message", str(exc)), RETRY_AFTER)
                 db.session.commit()
-        result = {"timers_fired": fired, "timers_failed": failed,
+        result = {"timers_fired": fired, "timers_failed": failed, **_render_documents(now),
                   "reminders_planned": _plan_reminders(now), **_deliver_outbox(now)}
         db.session.remove()
     return result
+
+
+def _render_documents(now: datetime) -> dict:
+    """Job "render documents": the documents the transitions asked for (services/document_jobs.py)."""
+    from ..extensions import db
+    from ..services import document_jobs
+
+    try:
+        return document_jobs.run_due(now)
+    except Exception:  # noqa: BLE001 - logged; the jobs stay and are retried on the next poll
+        db.session.rollback()
+        log.exception("rendering documents failed")
+        return {"documents_made": 0, "documents_failed": 0}
 
 
 def _plan_reminders(now: datetime) -> int:

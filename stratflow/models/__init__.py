@@ -1,9 +1,10 @@
 """ORM models, one module per aggregate."""
 
+from . import stamps  # noqa: E402,F401  (calendar-stamp events)
 from .audit import AuditEvent
 from .auth import ApiToken, LoginAttempt
 from .definition import DefinitionVersion, ProcessDefinition
-from .document import DocumentSource, DocumentTemplate, DocumentVersion
+from .document import DocumentJob, DocumentSource, DocumentTemplate, DocumentVersion
 from .instance import ProcessInstance
 from .org import Municipality, RoleAssignment, SpendingUnit, User
 from .outbox import OutboxMessage
@@ -11,7 +12,7 @@ from .settings import CouncilMeetingDate, LeaveDay, MunicipalitySettings
 from .task import TaskRecord
 
 __all__ = [
-    "DocumentSource", "DocumentTemplate", "DocumentVersion",
+    "DocumentJob", "DocumentSource", "DocumentTemplate", "DocumentVersion",
     "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginAttempt", "Municipality",
     "MunicipalitySettings",
     "OutboxMessage", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",

@@ -27,7 +27,7 @@ class DefinitionVersion(db.Model):
     content_hash = db.Column(db.String(64), nullable=False, index=True)
     filename = db.Column(db.String(200), nullable=False)
     bpmn_xml = db.deferred(db.Column(db.Text, nullable=False))
-    forms = db.Column(db.JSON, nullable=False, default=dict)       # filename -> JSON schema
+    forms = db.deferred(db.Column(db.JSON, nullable=False, default=dict))  # filename -> JSON schema
     spec_json = db.deferred(db.Column(db.Text, nullable=False))    # serialised spec + subprocess specs
     lane_roles = db.Column(db.JSON, nullable=False, default=dict)  # lane name -> role
     spec_schema = db.Column(db.Integer, nullable=False)

@@ -58,3 +58,17 @@ class DocumentSource(db.Model):
     instance_id = db.Column(db.ForeignKey("process_instance.id", ondelete="CASCADE"), primary_key=True)
     data = db.Column(db.JSON, nullable=False, default=dict)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class DocumentJob(db.Model):
+    """"Documents due" for an instance: written by a transition (one row per instance, the newest
+    request wins), rendered by the scheduler outside any transition (services/document_jobs.py).
+    While a row exists, the documents shown for the instance may be out of date ("being prepared")."""
+    instance_id = db.Column(db.ForeignKey("process_instance.id", ondelete="CASCADE"), primary_key=True)
+    municipality_id = db.Column(db.ForeignKey("municipality.id"), nullable=False, index=True)
+    requested_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    step = db.Column(db.String(200), nullable=True)   # the step whose transition asked for it
+    actor_id = db.Column(db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    lease_until = db.Column(db.DateTime, nullable=True)
+    last_error = db.Column(db.String(500), nullable=True)

@@ -17,6 +17,11 @@ class ProcessInstance(db.Model):
     state_schema = db.Column(db.Integer, nullable=False)       # our envelope version
     revision = db.Column(db.Integer, nullable=False, default=1)  # bumped by every transition
     next_timer_at = db.Column(db.DateTime, nullable=True)
+    # The instance's date anchors as its transitions recorded them (ISO dates): the process-data
+    # dates the forms wrote (kickoff_date, council_meeting_date …) and the completion anchors the
+    # model declares (circular_date: the day the circular was approved). Pages read them without
+    # loading the engine state.
+    anchors = db.Column(db.JSON, nullable=False, default=dict)
     started_by_id = db.Column(db.ForeignKey("user.id"), nullable=True)
     started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)

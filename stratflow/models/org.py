@@ -1,5 +1,7 @@
 """Municipalities, their spending units, people and the roles they hold."""
 
+from uuid import uuid4
+
 from flask_login import UserMixin
 
 from ..extensions import db
@@ -32,6 +34,10 @@ class Municipality(db.Model):
     election_date = db.Column(db.Date, nullable=False)
     mazbata_date = db.Column(db.Date, nullable=True)
     council_weekday = db.Column(db.String(10), nullable=False, default="tuesday")
+    # Changes whenever the municipality's calendar data changes (settings, entered council meetings,
+    # administrative-leave days, spending units): a cache key for what transitions read of them
+    # (services/calendars.py). Random, so a re-used id never meets a stale cache entry.
+    calendar_stamp = db.Column(db.String(32), nullable=False, default=lambda: uuid4().hex)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     units = db.relationship("SpendingUnit", back_populates="municipality", order_by="SpendingUnit.name")

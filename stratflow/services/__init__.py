@@ -24,3 +24,13 @@ class NotFound(ServiceError):
 class Conflict(ServiceError):
     def __init__(self, message: str):
         super().__init__(message, code="conflict")
+
+
+class Forbidden(ServiceError):
+    """The user works in the object's municipality (or may look at it) but may not do this (403)."""
+
+    def __init__(self, message: str | None = None):
+        if message is None:
+            from flask_babel import gettext as _
+            message = _("Bu işlem için yetkiniz yok.")
+        super().__init__(message, code="forbidden")

@@ -16,13 +16,13 @@ from icalendar import Calendar, Event
 
 from ..extensions import db
 from ..models import ProcessInstance, TaskRecord
-from . import access, deadlines
+from . import access, calendars
 
 PRODID = "-//stratflow//Stratejik Plan//TR"
 
 
 def municipality_feed(municipality) -> bytes:
-    sched = deadlines.schedule(municipality)
+    sched = calendars.of(municipality).schedule
     cal = _calendar(_("%(name)s — stratejik plan takvimi", name=municipality.name))
     mid = municipality.id
     cal.add_component(_event(f"deadline-{mid}@stratflow", sched.legal_deadline,

@@ -14,16 +14,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import calendar
-from . import ServiceError, deadlines
+from . import ServiceError, deadlines, versions
 
 
-def instance_warnings(instance, open_tasks, data: dict | None = None, sched: calendar.Schedule | None = None
-                      ) -> list[str]:
-    """Translated warning sentences for the instance, most important first (`sched`: the
-    municipality's schedule when the caller has it)."""
-    if data is None:
-        data = process_data(instance)
-    sched = sched or deadlines.schedule(instance.municipality)
+def instance_warnings(open_tasks, data: dict, sched: calendar.Schedule) -> list[str]:
+    """Translated warning sentences for the instance, most important first (`data`: its process
+    variables, `sched`: its municipality's schedule)."""
     deadline = sched.legal_deadline
     found = []
     adopted = deadlines.iso_date(data.get("council_decision_date")) if data.get("council_outcome") == "adopted" \
@@ -47,11 +43,10 @@ def instance_warnings(instance, open_tasks, data: dict | None = None, sched: cal
 
 def process_data(instance) -> dict:
     """The process variables: the workflow's data with that of its waiting tasks."""
-    from .instances import load  # instances imports deadlines: load lazily
     if instance.status not in ("running", "completed", "suspended"):
         return {}
     try:
-        workflow = load(instance)
+        workflow = versions.read_workflow(instance)
     except ServiceError:  # an unreadable state shows elsewhere on the page; no warnings from it
         return {}
     data = dict(workflow.data)

@@ -15,7 +15,6 @@ from .instance_page import Status
 from .progress import local_day, local_today
 from .spreadsheet import Sheet, csv_bytes, xlsx_bytes
 from .timeline import PHASE_STATE_LABELS
-from .unit_matrix import STEPS
 
 KINDS = ("status", "matrix")
 FORMATS = ("csv", "xlsx")
@@ -57,14 +56,14 @@ def status_table(st: Status) -> tuple[str, list[str], list[list]]:
 
 def matrix_table(st: Status) -> tuple[str, list[str], list[list]]:
     header = [_("Birim")]
-    for _key, label in STEPS:
+    for _key, label in st.matrix_steps:
         header += [_("%(step)s: durum", step=label), _("%(step)s: son tarih", step=label),
                    _("%(step)s: gecikme (gün)", step=label), _("%(step)s: kişi", step=label)]
     header.append(_("Sorumlu olduğu hedefler"))
     rows = []
     for row in st.matrix:
         line = [row.unit.name]
-        for key, _label in STEPS:
+        for key, _label in st.matrix_steps:
             cell = row.cells[key]
             line += ["", None, None, ""] if cell is None else [
                 str(STATE_LABELS[cell.state]), cell.due, cell.days_late, ", ".join(cell.people)]

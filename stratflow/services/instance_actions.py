@@ -13,6 +13,7 @@ for a spending-unit task, someone holding a role for that unit or a coordinator.
 from __future__ import annotations
 
 from copy import deepcopy
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import or_
@@ -20,22 +21,15 @@ from sqlalchemy import or_
 from ..engine import EngineError
 from ..engine.runtime import RewindRefused, completed_human_tasks, rewind
 from ..extensions import db
-from ..models import OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
+from ..models import ProcessInstance, RoleAssignment, TaskRecord, User
 from ..models.base import utcnow
-from . import Conflict, NotFound, ServiceError, audit, tasks, valid_id
-from .instances import load, lock, persist
+from . import Conflict, Forbidden, NotFound, ServiceError, outbox, tasks, transition, valid_id, versions
 
 REASON_MAX = 1000
 ACTING_ROLES = ("coordinator",)
 # Roles that do not make a person eligible to take over a task.
 NOT_ASSIGNABLE_ROLES = ("consultant", "admin")
-
-
-class Forbidden(ServiceError):
-    """The user sees the instance (or works in its municipality) but may not act on it."""
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or _("Bu işlem için yetkiniz yok."), code="forbidden")
+__all__ = ["Forbidden"]
 
 
 # -- who may act ---------------------------------------------------------------------------
@@ -72,21 +66,45 @@ def _reason(text) -> str:
     return reason
 
 
-def _locked(user, instance_id: int, reason) -> tuple[ProcessInstance, str]:
+def _begin(user, instance_id: int, reason) -> tuple[transition.Transition, str]:
     """Check the right and the reason (nothing changes on failure), then lock the instance."""
-    instance = instance_for_action(user, instance_id)
+    instance_for_action(user, instance_id)
     text = _reason(reason)
-    return lock(instance.id), text
+    return transition.begin(user, instance_id=instance_id, need=transition.MANAGE), text
 
 
-def _touch(instance: ProcessInstance) -> None:
-    instance.revision = (instance.revision or 0) + 1
-    instance.updated_at = utcnow()
+# -- the actions panel of the instance page ------------------------------------------------
+
+@dataclass
+class Panel:
+    """What the actions panel shows; built only for people who may act."""
+    status: str
+    open_tasks: list
+    people: list
+    rewind_targets: list
+
+    @property
+    def can_suspend(self):
+        return self.status == "running"
+
+    @property
+    def can_resume(self):
+        return self.status == "suspended"
+
+    @property
+    def can_terminate(self):
+        return self.status in ("running", "suspended")
 
 
-def _audit(action: str, actor, instance: ProcessInstance, reason: str, **details) -> None:
-    audit.record(action, actor, municipality_id=instance.municipality_id, instance_id=instance.id,
-                 reason=reason, **details)
+def panel(user, instance: ProcessInstance, open_tasks: list, workflow) -> Panel | None:
+    """The panel for `user` (None unless they may act); `workflow`: the instance's engine state as
+    the page read it (None when unreadable: no rewind offered)."""
+    if not may_act(user, instance.municipality_id):
+        return None
+    active = instance.status in ("running", "suspended")
+    return Panel(status=instance.status, open_tasks=open_tasks if active else [],
+                 people=eligible_people(instance.municipality_id) if active else [],
+                 rewind_targets=rewind_targets(instance, workflow) if active and workflow is not None else [])
 
 
 # -- reassignment --------------------------------------------------------------------------
@@ -119,8 +137,8 @@ def reassign(task_id: str, actor, assignee_id: int | None, reason) -> TaskRecord
             message = _("Seçilen kişi bu görevi üstlenemez: belediyenin etkin bir çalışanı olmalı ve birim "
                         "görevlerinde o birimden ya da Strateji Geliştirme Biriminden olmalıdır.")
             raise ServiceError(message, code="validation", field_errors={"assignee_id": message})
-    instance = lock(record.instance_id)
-    db.session.refresh(record)
+    t = transition.begin(actor, task_id=record.id, need=transition.MANAGE)
+    record, instance = t.task, t.instance
     if record.state != "open":
         raise Conflict(_("Bu görev artık açık değil."))
     if instance.status not in ("running", "suspended"):
@@ -129,25 +147,13 @@ def reassign(task_id: str, actor, assignee_id: int | None, reason) -> TaskRecord
     if previous == (assignee.id if assignee else None):
         raise Conflict(_("Görev zaten bu şekilde atanmış."))
     record.assignee_id = assignee.id if assignee else None
-    _touch(instance)
-    _audit("task.reassigned", actor, instance, text, task_id=record.id, step=record.bpmn_id,
-           name=record.name, assignee_id=record.assignee_id, previous_assignee_id=previous,
-           to=assignee.full_name if assignee else None)
-    db.session.flush()
-    _cancel_unsent_reminders(record)
+    t.touch()
+    t.audit("task.reassigned", task_id=record.id, reason=text, step=record.bpmn_id, name=record.name,
+            assignee_id=record.assignee_id, previous_assignee_id=previous,
+            to=assignee.full_name if assignee else None)
+    t.finish(engine_moved=False, sync=False)
+    outbox.cancel_unsent_reminders(record.id, record.assignee_id)
     return record
-
-
-def _cancel_unsent_reminders(record: TaskRecord) -> None:
-    """Reminders planned for the previous holders are not sent; the new holders get their own."""
-    db.session.execute(
-        db.update(OutboxMessage)
-        .where(OutboxMessage.task_id == record.id, OutboxMessage.state.in_(("pending", "failed", "digest")),
-               OutboxMessage.recipient_id.isnot(None),
-               OutboxMessage.recipient_id != (record.assignee_id or 0),
-               OutboxMessage.key.like("reminder:%"), ~OutboxMessage.kind.like("escalation-%"))
-        .values(state="cancelled", lease_until=None, leased_by=None)
-        .execution_options(synchronize_session=False))
 
 
 # -- suspend / resume / terminate ---------------------------------------------------------
@@ -165,38 +171,30 @@ def resume(instance_id: int, actor, reason) -> ProcessInstance:
 
 
 def _switch(instance_id: int, actor, reason, source: str, target: str, action: str, refusal: str):
-    instance, text = _locked(actor, instance_id, reason)
-    if instance.status != source:
+    t, text = _begin(actor, instance_id, reason)
+    if t.instance.status != source:
         raise Conflict(refusal)
-    instance.status = target
-    _touch(instance)
-    _audit(action, actor, instance, text)
-    return instance
+    t.instance.status = target
+    t.touch()
+    t.audit(action, reason=text)
+    t.finish(engine_moved=False, sync=False)
+    return t.instance
 
 
 def terminate(instance_id: int, actor, reason) -> ProcessInstance:
     """Final: open tasks cancelled, unsent mail cancelled; a new instance may be started."""
-    instance, text = _locked(actor, instance_id, reason)
+    t, text = _begin(actor, instance_id, reason)
+    instance = t.instance
     if instance.status not in ("running", "suspended"):
         raise Conflict(_("Yalnızca yürütülen ya da askıdaki bir süreç sonlandırılabilir."))
-    now = utcnow()
-    open_tasks = db.session.execute(
-        db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.state == "open")).scalars()
-    for record in open_tasks:
-        record.state, record.completed_at = "cancelled", now
-        audit.record("task.cancelled", actor, municipality_id=instance.municipality_id,
-                     instance_id=instance.id, task_id=record.id, step=record.bpmn_id, name=record.name)
+    for record in [r for r in t.records.values() if r.state == "open"]:
+        t.close_record(record)
     instance.status = "terminated"
     instance.next_timer_at = None
-    _touch(instance)
-    _audit("instance.terminated", actor, instance, text)
-    db.session.flush()
-    db.session.execute(
-        db.update(OutboxMessage)
-        .where(OutboxMessage.instance_id == instance.id,
-               OutboxMessage.state.in_(("pending", "failed", "digest")))
-        .values(state="cancelled", lease_until=None, leased_by=None)
-        .execution_options(synchronize_session=False))
+    t.touch()
+    t.audit("instance.terminated", reason=text)
+    t.finish(engine_moved=False, sync=False)
+    outbox.cancel_for_instance(instance.id)
     return instance
 
 
@@ -212,11 +210,12 @@ REFUSALS = {
 }
 
 
-def rewind_targets(instance: ProcessInstance) -> list[TaskRecord]:
-    """Completed steps the instance can go back to (still in the engine's history), newest first."""
+def rewind_targets(instance: ProcessInstance, workflow=None) -> list[TaskRecord]:
+    """Completed steps the instance can go back to (still in the engine's history), newest first.
+    `workflow`: the instance's engine state when the caller has read it already."""
     if instance.status not in ("running", "suspended"):
         return []
-    ids = {t.id for t in completed_human_tasks(load(instance))}
+    ids = {t.id for t in completed_human_tasks(workflow or versions.read_workflow(instance))}
     if not ids:
         return []
     return list(db.session.execute(
@@ -230,16 +229,16 @@ def rewind_to(instance_id: int, actor, task_id, reason) -> TaskRecord:
     """Move the instance back to a completed step: it is open again (same record, reopened, its
     last data as the form's starting values); open steps after it are cancelled, and completed
     steps after it are marked "rewound" (they no longer count as done: they will run again)."""
-    instance, text = _locked(actor, instance_id, reason)
+    t, text = _begin(actor, instance_id, reason)
+    instance = t.instance
     if instance.status not in ("running", "suspended"):
         raise Conflict(_("Yalnızca yürütülen ya da askıdaki bir süreç geri alınabilir."))
     record = db.session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
     if record is None or record.instance_id != instance.id or record.state != "completed":
         message = _("Geri dönülecek adımı tamamlanmış adımlar arasından seçin.")
         raise ServiceError(message, code="validation", field_errors={"task_id": message})
-    workflow = load(instance)
     try:
-        result = rewind(workflow, record.id)
+        result = rewind(t.workflow, record.id)
     except RewindRefused as exc:
         message = REFUSALS[exc.reason]()
         raise ServiceError(message, code="validation", field_errors={"task_id": message}) from exc
@@ -249,26 +248,29 @@ def rewind_to(instance_id: int, actor, task_id, reason) -> TaskRecord:
     record.state, record.completed_at, record.completed_by_id = "open", None, None
     record.created_at = utcnow()
     record.draft = _form_values(record, result.previous_data, result.task.properties.get("formDataVariable"))
-    db.session.flush()
-    _audit("instance.rewound", actor, instance, text, task_id=record.id, step=record.bpmn_id,
-           name=record.name, previously_completed_by=completed_by,
-           previously_completed_at=completed_at.isoformat() if completed_at else None)
-    _mark_rewound(instance, actor, text, set(result.removed_ids) - {record.id})
-    persist(instance, workflow, actor)
+    t.records[record.id] = record
+    t.audit("instance.rewound", task_id=record.id, reason=text, step=record.bpmn_id, name=record.name,
+            previously_completed_by=completed_by,
+            previously_completed_at=completed_at.isoformat() if completed_at else None)
+    undone = _mark_rewound(t, text, set(result.removed_ids) - {record.id})
+    anchors = t.ctx.version.meaning.completion_anchors
+    t.reset_anchors = {anchors[r.bpmn_id][0] for r in [record, *undone] if r.bpmn_id in anchors}
+    t.finish()
     return record
 
 
-def _mark_rewound(instance: ProcessInstance, actor, reason: str, removed_ids: set[str]) -> None:
+def _mark_rewound(t: transition.Transition, reason: str, removed_ids: set[str]) -> list[TaskRecord]:
     """Completed records of the steps the engine dropped: "rewound" (who did them and when stay)."""
     if not removed_ids:
-        return
+        return []
     undone = db.session.execute(
-        db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.state == "completed",
+        db.select(TaskRecord).where(TaskRecord.instance_id == t.instance.id, TaskRecord.state == "completed",
                                     TaskRecord.id.in_(sorted(removed_ids)))
         .order_by(TaskRecord.completed_at)).scalars().all()
     for done in undone:
         done.state = "rewound"
-        _audit("task.rewound", actor, instance, reason, task_id=done.id, step=done.bpmn_id, name=done.name)
+        t.audit("task.rewound", task_id=done.id, reason=reason, step=done.bpmn_id, name=done.name)
+    return list(undone)
 
 
 def _form_values(record: TaskRecord, data: dict, variable: str | None) -> dict | None:

@@ -1,6 +1,7 @@
 """Everything the coordinator's instance page shows, from a fixed number of queries: the task
 records once (with units and people), the holders once, the audit trail once, the engine state
-once (diagram marks and the process data that the timeline and the matrix read)."""
+once (diagram marks, rewind targets and the process data that the timeline and the matrix read),
+the documents once. Templates get this page model and run no query of their own."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import engine
-from . import ServiceError, audit_trail, deadlines, diagram, instances, phases, progress, timeline, unit_matrix
-from . import settings as municipality_settings
+from . import (
+    ServiceError,
+    audit_trail,
+    deadlines,
+    diagram,
+    document_jobs,
+    documents,
+    instance_actions,
+    phases,
+    progress,
+    timeline,
+    transition,
+    unit_matrix,
+    versions,
+)
 
 
 @dataclass
@@ -27,6 +41,7 @@ class Status:
     target_meeting: date | None
     engine_progress: dict | None
     schedule: object = None   # calendar.Schedule of the municipality
+    matrix_steps: list = None  # (bpmn_id, label) of the unit matrix columns
 
     @property
     def open_tasks(self) -> list:
@@ -49,6 +64,9 @@ class Page:
     by_person: list
     audit_filters: audit_trail.Filters
     audit_options: audit_trail.Options
+    documents: list = None            # per kind: its versions (documents.for_instance)
+    documents_pending: bool = False   # the scheduler has not made the latest versions yet
+    actions: object = None            # instance_actions.Panel for people who may act, else None
 
     @property
     def days_left(self) -> int:
@@ -63,27 +81,29 @@ class Page:
         return phases.current_phase(self.status.phases)
 
 
-def status(instance, today: date | None = None) -> Status:
+def status(instance, today: date | None = None, workflow=None) -> Status:
     today = today or progress.local_today()
+    ctx = transition.context_of(instance)
     records = progress.task_records(instance.id)
-    engine_progress, data = _engine_view(instance)
+    engine_progress, data = _engine_view(instance, workflow)
     open_tasks = [t for t in records if t.state == "open"]
     people = progress.holder_people(instance.municipality_id, open_tasks)
     names = {task_id: [n for _i, n in found] for task_id, found in people.items()}
-    current = municipality_settings.current(instance.municipality)  # read once: the schedule and the phase targets
-    sched = deadlines.schedule(instance.municipality, current)
+    columns = unit_matrix.steps(ctx.version.meaning)
     return Status(
         instance=instance, today=today, records=records, data=data, people=people, holders=names,
-        phases=phases.phase_statuses(instance, records, today, data, sched, current.due_rules or {}),
-        matrix=unit_matrix.build(list(instance.municipality.units), records, names, data, today),
-        legal_deadline=sched.legal_deadline,
-        target_meeting=deadlines.anchor_value(instance, "target_council_meeting", data, sched),
-        engine_progress=engine_progress, schedule=sched)
+        phases=phases.phase_statuses(ctx, records, today, data),
+        matrix=unit_matrix.build(columns, list(instance.municipality.units), records, names, data, today),
+        legal_deadline=ctx.schedule.legal_deadline,
+        target_meeting=deadlines.anchor_value(ctx, "target_council_meeting", data),
+        engine_progress=engine_progress, schedule=ctx.schedule, matrix_steps=columns)
 
 
-def page(instance, args, today: date | None = None) -> Page:
-    """The whole page; `args` are the request's GET parameters (the audit filters)."""
-    st = status(instance, today)
+def page(instance, args, actor=None, today: date | None = None) -> Page:
+    """The whole page; `args` are the request's GET parameters (the audit filters); `actor` the
+    reader (the actions panel is theirs only when they may act)."""
+    workflow = _workflow(instance)
+    st = status(instance, today, workflow)
     opts = audit_trail.options(instance.id, st.records)
     filters = audit_trail.parse(args, opts)
     view = progress.instance_view(instance, st.records, st.data, audit_trail.rows(instance.id, filters),
@@ -95,17 +115,27 @@ def page(instance, args, today: date | None = None) -> Page:
     states = diagram.element_states(st.records, st.today, st.engine_progress)
     return Page(status=st, view=view, timeline=tl, diagram=diagram.states_json(states, st.today),
                 by_person=progress.open_by_person(st.open_tasks, st.people, st.today),
-                audit_filters=filters, audit_options=opts)
+                audit_filters=filters, audit_options=opts, documents=documents.for_instance(instance),
+                documents_pending=document_jobs.pending(instance.id),
+                actions=instance_actions.panel(actor, instance, view.open_tasks, workflow) if actor else None)
 
 
-def _engine_view(instance) -> tuple[dict | None, dict]:
+def _workflow(instance):
+    """The engine state, read once for the page (None when it cannot be read or the instance has
+    been terminated)."""
+    if instance.status not in ("running", "completed", "suspended"):
+        return None
+    try:
+        return versions.read_workflow(instance)
+    except ServiceError:
+        return None
+
+
+def _engine_view(instance, workflow=None) -> tuple[dict | None, dict]:
     """(element progress, process data) from the stored engine state; (None, {}) when the state
     cannot be read or the instance has been terminated."""
-    if instance.status not in ("running", "completed", "suspended"):
-        return None, {}
-    try:
-        workflow = instances.load(instance)
-    except ServiceError:
+    workflow = workflow or _workflow(instance)
+    if workflow is None:
         return None, {}
     data = dict(workflow.data)
     for task in workflow.ready_human_tasks():

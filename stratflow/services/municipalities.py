@@ -19,7 +19,7 @@ from ..extensions import db
 from ..i18n import tr_lower, tr_sort_key
 from ..models import Municipality, ProcessInstance, RoleAssignment, SpendingUnit, TaskRecord
 from ..models.org import MUNICIPALITY_TYPES, WEEKDAYS
-from . import Conflict, NotFound, ServiceError, audit, valid_id
+from . import Conflict, NotFound, ServiceError, audit, transition, valid_id, versions
 
 PROVINCES = tuple(sorted((
     "Adana", "Adıyaman", "Afyonkarahisar", "Ağrı", "Aksaray", "Amasya", "Ankara", "Antalya", "Ardahan",
@@ -160,8 +160,7 @@ def update_municipality(actor, municipality: Municipality, data: dict) -> dict:
         flush_or_conflict(_("Bu adla kayıtlı bir belediye zaten var."))
         audit.record("municipality.updated", actor, municipality_id=municipality.id, changes=changes)
         if ANCHOR_FIELDS & changes.keys():  # the statutory dates move: so do the open tasks, now
-            from . import deadlines
-            deadlines.refresh_open_tasks(municipality, actor)
+            transition.refresh_due_dates(municipality.id, actor)
     return changes
 
 
@@ -258,12 +257,11 @@ def _unit_in_use(municipality: Municipality, unit: SpendingUnit) -> str | None:
         return _("“%(name)s” süreçteki görevlerde geçtiği için silinemez.", name=unit.name)
     if used(db.select(RoleAssignment.id).where(RoleAssignment.unit_id == unit.id)):
         return _("“%(name)s” birimine bağlı kişiler var; önce bu kişilerin birimini değiştirin.", name=unit.name)
-    from . import instances  # the unit list a running process started with
     running = db.session.execute(db.select(ProcessInstance).where(
         ProcessInstance.municipality_id == municipality.id,
         ProcessInstance.status.in_(("running", "suspended")))).scalars()
     for instance in running:
-        if any(u.get("id") == unit.id for u in instances.load(instance).data.get("units") or []):
+        if any(u.get("id") == unit.id for u in versions.read_workflow(instance).data.get("units") or []):
             return _("“%(name)s” yürütülen bir süreçte yer aldığı için silinemez.", name=unit.name)
     return None
 

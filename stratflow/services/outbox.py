@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import OutboxMessage, TaskRecord
+from ..models import OutboxMessage
 from . import NotFound, access, audit, valid_id
 
 WAITING = ("pending", "failed")  # what the senders deliver
@@ -36,33 +36,44 @@ def existing_keys(keys: list[str]) -> set[str]:
     return found
 
 
-def cancel_for_closed_tasks(instance_id: int) -> int:
-    """Mail still waiting for a task of this instance that is no longer open is cancelled, and so
-    is the countdown once the council decision is recorded (called by every transition, in its
-    transaction)."""
-    closed = db.select(TaskRecord.id).where(TaskRecord.instance_id == instance_id, TaskRecord.state != "open")
-    return cancel_countdowns(instance_id) + db.session.execute(
+def cancel_for_tasks(instance_id: int, task_ids: list[str]) -> int:
+    """Mail still waiting for these tasks (they closed in this transaction) is cancelled."""
+    return db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(NOT_SENT),
-               OutboxMessage.task_id.in_(closed))
+               OutboxMessage.task_id.in_(task_ids))
         .values(state="cancelled", lease_until=None, leased_by=None)
         .execution_options(synchronize_session=False)).rowcount
 
 
 def cancel_countdowns(instance_id: int) -> int:
-    """Countdown mail still waiting for an instance whose council decision is recorded is
-    cancelled (in the transaction that records it)."""
-    from .reminders import COUNCIL_DECISION  # reminders writes through this module: import lazily
-
-    decided = db.session.execute(
-        db.select(TaskRecord.id).where(TaskRecord.instance_id == instance_id, TaskRecord.bpmn_id == COUNCIL_DECISION,
-                                       TaskRecord.state == "completed").limit(1)).first()
-    if decided is None:
-        return 0
+    """Countdown mail still waiting for an instance whose countdown stopped (its council decision
+    is recorded) is cancelled, in the transaction that stops it."""
     return db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(NOT_SENT),
                OutboxMessage.key.like(f"countdown:{instance_id}:%"))
+        .values(state="cancelled", lease_until=None, leased_by=None)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def cancel_for_instance(instance_id: int) -> int:
+    """Every mail of the instance not sent yet is cancelled (the instance was terminated)."""
+    return db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.instance_id == instance_id, OutboxMessage.state.in_(NOT_SENT))
+        .values(state="cancelled", lease_until=None, leased_by=None)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def cancel_unsent_reminders(task_id: str, keep_recipient_id: int | None) -> int:
+    """Reminders planned for a task's previous holders are not sent (it was reassigned); the new
+    holders get their own. Escalations stay."""
+    return db.session.execute(
+        db.update(OutboxMessage)
+        .where(OutboxMessage.task_id == task_id, OutboxMessage.state.in_(NOT_SENT),
+               OutboxMessage.recipient_id.isnot(None), OutboxMessage.recipient_id != (keep_recipient_id or 0),
+               OutboxMessage.key.like("reminder:%"), ~OutboxMessage.kind.like("escalation-%"))
         .values(state="cancelled", lease_until=None, leased_by=None)
         .execution_options(synchronize_session=False)).rowcount
 

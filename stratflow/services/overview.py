@@ -4,11 +4,12 @@
 every municipality a consultant (or coordinator) follows, with a fixed number of queries whatever
 their number: the municipalities, their instances, and one TaskRecord query for all instances.
 
-The risk (stratflow/services/risk.py) is computed from the task projection and the statutory
-schedule only, so the cockpit and the overview give the same answer without loading workflow
-state. The target council meeting is the clerk's date once entered: the due date of the council
-decision that followed the latest council_schedule task; only when no such decision task exists
-yet is the workflow state read (deadline_warnings.process_data).
+The risk (stratflow/services/risk.py) is computed from the task projection, the statutory
+schedule and the anchors the instance's transitions recorded (services/transition.py), so the
+cockpit and the overview give the same answer without loading workflow state. The target council
+meeting is the clerk's date once entered (the council_meeting_date anchor). The phases counted
+for the risk are those up to the one where the statutory countdown stops (the model's
+`countdownStop`: the council decision); the steps after it mean the plan was adopted.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import DefinitionVersion, Municipality, ProcessDefinition, ProcessInstance, TaskRecord
 from ..models.task import VOID_TASK_STATES
-from . import deadline_warnings, deadlines, phases, risk, settings
+from . import calendars, deadlines, phases, risk, transition, versions
+from .definitions import current_version
 
 LOCAL = ZoneInfo("Europe/Istanbul")
 ACTIVE_STATUSES = ("running", "suspended")
-RISK_PHASES = tuple(p.key for p in phases.PHASES if p.key != "publication")  # up to the council decision
-ADOPTION_STEPS = frozenset(next(p for p in phases.PHASES if p.key == "publication").all_steps())
+PROCESS_KEY = "strategic_plan"  # the process the overview and the cockpit follow
 COCKPIT_ROLES = ("consultant", "coordinator")
 
 RISK_LABELS = {risk.LOW: _l("Düşük"), risk.MEDIUM: _l("Orta"), risk.HIGH: _l("Yüksek"), risk.LATE: _l("Süre aşıldı")}
@@ -85,38 +86,41 @@ class Overview:
 # -- one municipality ----------------------------------------------------------------------------
 
 def municipality_overview(municipality: Municipality, today: date | None = None) -> Overview:
-    """The overview page's figures; the phase targets shown use the full process data."""
+    """The overview page's figures."""
     today = today or today_local()
     instance = latest_instances([municipality.id]).get(municipality.id)
     records = records_by_instance([instance.id], details=True).get(instance.id, []) if instance else []
-    data = deadline_warnings.process_data(instance) if instance else None
-    current = settings.current(municipality)  # read once: the schedule and every phase target
-    return summarize(municipality, instance, records, today, data=data,
-                     sched=deadlines.schedule(municipality, current), due_rules=current.due_rules or {})
+    return summarize(municipality, instance, records, today, calendars.of(municipality))
 
 
-def summarize(municipality, instance, records: list, today: date, data: dict | None = None,
-              sched: calendar.Schedule | None = None, memo: dict | None = None,
-              due_rules: dict | None = None) -> Overview:
-    """The figures of one municipality. The risk's phase targets come from the tasks and, for
-    milestones not reached, from their rules with only the statutory anchors (`light` data);
-    `memo` shares those rule dates between municipalities with the same anchors."""
-    sched = sched or deadlines.schedule(municipality)
-    meeting, entered = target_meeting(instance, records, sched, data)
-    light = {"council_meeting_date": meeting.isoformat()} if entered and meeting else {}
-    statuses = phases.phase_statuses(instance, records, today, None, sched=sched, due_rules=due_rules) \
-        if instance else []
-    shown = statuses if data is None or not instance else \
-        phases.phase_statuses(instance, records, today, {**data, **light}, sched=sched, due_rules=due_rules)
+def risk_split(meaning) -> tuple[set, frozenset]:
+    """(the phases counted for the risk, the steps that mean the plan was adopted): the phases up
+    to the one where the countdown stops, and the steps of the phases after it."""
+    keys, after, stopped = set(), set(), False
+    for phase in meaning.phases:
+        if stopped:
+            after |= phase.all_steps()
+        else:
+            keys.add(phase.key)
+            stopped = bool(phase.all_steps() & meaning.countdown_stops)
+    return keys, frozenset(after)
+
+
+def summarize(municipality, instance, records: list, today: date, cal: calendars.Calendar) -> Overview:
+    """The figures of one municipality (with its latest instance and that instance's records)."""
+    sched = cal.schedule
+    ctx = transition.Context(instance=instance, version=versions.of_instance(instance), calendar=cal) \
+        if instance else None
+    meeting, entered = target_meeting(ctx, sched)
+    statuses = phases.phase_statuses(ctx, records, today) if ctx else []
     start = municipality.mazbata_date or municipality.election_date
-    counted = [s for s in statuses if s.key in RISK_PHASES]
-    targets = [s.target or _rule_target(instance, s.phase.milestone, light, sched, memo, due_rules)
-               for s in counted]
+    risk_keys, adoption_steps = risk_split(ctx.version.meaning) if ctx else (set(), frozenset())
+    counted = [s for s in statuses if s.key in risk_keys]
 
     def between(a, b):
         return _working_days(a, b, sched.leave_days)
 
-    spans = risk.planned_spans(start, targets, between) if counted else []
+    spans = risk.planned_spans(start, [s.target for s in counted], between) if counted else []
     restart = instance is None or instance.status == "terminated"
     work = [risk.PhaseWork(days, 0.0 if restart else s.progress) for s, days in zip(counted, spans, strict=True)]
     if not counted and meeting:  # no process yet: the whole plan is ahead
@@ -125,38 +129,20 @@ def summarize(municipality, instance, records: list, today: date, data: dict | N
     overdue = sorted((r for r in records if active and r.state == "open" and r.due_date and r.due_date < today),
                      key=lambda r: (r.due_date, r.name))
     adopted = instance is not None and (instance.status == "completed"
-                                        or any(r.bpmn_id in ADOPTION_STEPS for r in records))
+                                        or any(r.bpmn_id in adoption_steps for r in records))
     assessed = risk.assess(
         work, between(today, meeting) if meeting else 0, len(overdue), adopted=adopted,
         deadline_passed=today > sched.legal_deadline,
         target_after_deadline=bool(meeting and meeting > sched.legal_deadline))
     return Overview(
-        municipality=municipality, instance=instance, statuses=shown, current=phases.current_phase(shown),
+        municipality=municipality, instance=instance, statuses=statuses, current=phases.current_phase(statuses),
         progress=(1.0 if instance and instance.status == "completed"
-                  else sum(s.progress for s in shown) / len(shown) if shown else 0.0),
+                  else sum(s.progress for s in statuses) / len(statuses) if statuses else 0.0),
         legal_deadline=sched.legal_deadline, days_left=(sched.legal_deadline - today).days,
         next_meeting=next((m.date for m in sched.meetings if m.date >= today), None),
         target_meeting=meeting, target_entered=entered, extraordinary_needed=sched.target.extraordinary_needed,
         overdue_tasks=overdue, risk=assessed,
         planned={s.key: round(days, 1) for s, days in zip(counted, spans, strict=True)})
-
-
-def _rule_target(instance, milestone: str, light: dict, sched, memo: dict | None,
-                 due_rules: dict | None = None) -> date | None:
-    """phases.rule_date with the statutory anchors only, memoised on what it depends on (the
-    municipality's own phase-target rule included, when the caller read the settings)."""
-    if due_rules is None:
-        due_rules = settings.current(instance.municipality).due_rules or {}
-    municipality = instance.municipality
-    key = (instance.version_id, milestone, due_rules.get(milestone), municipality.election_date,
-           municipality.mazbata_date,
-           deadlines.anchor_value(instance, "target_council_meeting", light, sched), sched.legal_deadline,
-           sched.leave_days)
-    if memo is None:
-        memo = {}
-    if key not in memo:
-        memo[key] = phases.rule_date(instance, milestone, light, sched, due_rules)
-    return memo[key]
 
 
 @lru_cache(maxsize=8192)
@@ -165,22 +151,12 @@ def _working_days(start: date, end: date, leave_days: frozenset) -> int:
     return calendar.working_days_between(start, end, leave_days)
 
 
-def target_meeting(instance, records: list, sched: calendar.Schedule, data: dict | None = None):
-    """(the target council meeting, whether the clerk entered it); see the module doc."""
-    fallback = sched.target.date or sched.legal_deadline
-    if data is not None and instance is not None:
-        entered = deadlines.iso_date(data.get("council_meeting_date"))
-        return entered or fallback, entered is not None
-    scheduled = [r.completed_at for r in records
-                 if r.bpmn_id == "council_schedule" and r.state == "completed" and r.completed_at]
-    if not scheduled:
-        return fallback, False
-    latest = max(scheduled)
-    decisions = sorted((r for r in records if r.bpmn_id == "council_decision" and r.created_at >= latest
-                        and r.due_date), key=lambda r: r.created_at)
-    if decisions:
-        return decisions[-1].due_date, decisions[-1].due_date != fallback
-    return target_meeting(instance, records, sched, deadline_warnings.process_data(instance))
+def target_meeting(ctx, sched: calendar.Schedule) -> tuple[date | None, bool]:
+    """(the target council meeting, whether the clerk entered it)."""
+    if ctx is None:
+        return sched.target.date or sched.legal_deadline, False
+    entered = "council_meeting_date" in (ctx.instance.anchors or {})
+    return deadlines.anchor_value(ctx, "target_council_meeting", {}), entered
 
 
 # -- batch loading ---------------------------------------------------------------------------------
@@ -194,7 +170,7 @@ def latest_instances(municipality_ids) -> dict[int, ProcessInstance]:
         .join(DefinitionVersion, DefinitionVersion.id == ProcessInstance.version_id)
         .join(ProcessDefinition, ProcessDefinition.id == DefinitionVersion.definition_id)
         .where(ProcessInstance.municipality_id.in_(list(municipality_ids)),
-               ProcessDefinition.key == phases.PROCESS_KEY)
+               ProcessDefinition.key == PROCESS_KEY)
         .options(db.selectinload(ProcessInstance.version)  # one row per version, not per instance
                  .load_only(DefinitionVersion.id, DefinitionVersion.definition_id, DefinitionVersion.version,
                             DefinitionVersion.content_hash)
@@ -229,43 +205,6 @@ def records_by_instance(instance_ids, details: bool = False) -> dict[int, list[T
     return found
 
 
-def schedules_for(municipalities) -> dict[int, calendar.Schedule]:
-    """deadlines.schedule for many municipalities with three queries (settings, entered meetings,
-    leave days) instead of three each; equal schedules are built once (tests compare both)."""
-    from ..models import CouncilMeetingDate, LeaveDay, MunicipalitySettings
-    ids = [m.id for m in municipalities]
-    if not ids:
-        return {}
-    recess = dict(db.session.execute(db.select(MunicipalitySettings.municipality_id, MunicipalitySettings.recess_month)
-                                      .where(MunicipalitySettings.municipality_id.in_(ids))).all())
-    entered: dict[int, dict] = {}
-    for mid, month, day in db.session.execute(
-            db.select(CouncilMeetingDate.municipality_id, CouncilMeetingDate.month, CouncilMeetingDate.meeting_date)
-            .where(CouncilMeetingDate.municipality_id.in_(ids))):
-        entered.setdefault(mid, {})[month] = day
-    leave = frozenset(db.session.execute(db.select(LeaveDay.day)).scalars())
-    built: dict[tuple, calendar.Schedule] = {}
-    found = {}
-    for m in municipalities:
-        key = (m.election_date, m.type, calendar.WEEKDAYS.index(m.council_weekday or "tuesday"),
-               recess.get(m.id, calendar.DEFAULT_RECESS_MONTH), tuple(sorted(entered.get(m.id, {}).items())))
-        if key not in built:
-            built[key] = calendar.build_schedule(*key[:4], dict(key[4]), leave)
-        found[m.id] = built[key]
-    return found
-
-
-def due_rules_for(municipalities) -> dict[int, dict]:
-    """Each municipality's phase-target rules (settings), with one query."""
-    from ..models import MunicipalitySettings
-    ids = [m.id for m in municipalities]
-    if not ids:
-        return {}
-    return {mid: rules or {} for mid, rules in db.session.execute(
-        db.select(MunicipalitySettings.municipality_id, MunicipalitySettings.due_rules)
-        .where(MunicipalitySettings.municipality_id.in_(ids))).all()}
-
-
 # -- the cockpit -----------------------------------------------------------------------------------
 
 def can_use_cockpit(user) -> bool:
@@ -287,6 +226,7 @@ class Cockpit:
     types: list[str]
     filters: dict                 # the filters applied (unknown values dropped)
     total: int                    # followed municipalities before filtering
+    phases: list = field(default_factory=list)  # (key, label) of the followed process's phases
 
 
 def cockpit(user, province: str | None = None, type: str | None = None, phase: str | None = None,
@@ -295,22 +235,28 @@ def cockpit(user, province: str | None = None, type: str | None = None, phase: s
     followed = followed_municipalities(user)
     provinces = sorted({m.province for m in followed}, key=tr_sort_key)
     types = [t for t in ("buyuksehir", "il", "ilce", "belde") if any(m.type == t for m in followed)]
+    phase_options = cockpit_phases()
     filters = {"province": province if province in provinces else None,
                "type": type if type in types else None,
-               "phase": phase if phase in {p.key for p in phases.PHASES} | {"done", "none"} else None}
+               "phase": phase if phase in {k for k, _l in phase_options} | {"done", "none"} else None}
     chosen = [m for m in followed if (not filters["province"] or m.province == filters["province"])
               and (not filters["type"] or m.type == filters["type"])]
     instances = latest_instances([m.id for m in chosen])
     records = records_by_instance([i.id for i in instances.values()])
-    schedules = schedules_for(chosen)
-    rules_of = due_rules_for(chosen)
-    memo: dict = {}
+    cals = calendars.of_many(chosen)
     rows = [summarize(m, instances.get(m.id), records.get(instances[m.id].id, []) if m.id in instances else [],
-                      today, sched=schedules[m.id], memo=memo, due_rules=rules_of.get(m.id, {})) for m in chosen]
+                      today, cals[m.id]) for m in chosen]
     if filters["phase"]:
         rows = [r for r in rows if phase_key(r) == filters["phase"]]
     rows.sort(key=sort_key)
-    return Cockpit(rows=rows, provinces=provinces, types=types, filters=filters, total=len(followed))
+    return Cockpit(rows=rows, provinces=provinces, types=types, filters=filters, total=len(followed),
+                   phases=phase_options)
+
+
+def cockpit_phases() -> list[tuple[str, object]]:
+    """(key, label) of the phases the current version of the followed process declares."""
+    version = current_version(PROCESS_KEY)
+    return [(p.key, phases.label(p)) for p in versions.info(version).meaning.phases] if version else []
 
 
 def phase_key(row: Overview) -> str:

@@ -58,6 +58,8 @@ def task_records(instance_id: int) -> list[TaskRecord]:
 
 def instance_view(instance, records: list[TaskRecord] | None = None, data: dict | None = None,
                   audit: list | None = None, sched=None) -> InstanceView:
+    """The instance's steps, holders, audit and incidents; with its process `data` and schedule,
+    also its deadline warnings (the instance page; the API leaves them out)."""
     records = task_records(instance.id) if records is None else records
     open_tasks = [t for t in records if t.state == "open"]
     completed = sorted((t for t in records if t.state == "completed"), key=lambda t: t.completed_at)
@@ -78,7 +80,8 @@ def instance_view(instance, records: list[TaskRecord] | None = None, data: dict 
                         open_by_unit=dict(sorted(by_unit.items(), key=lambda kv: tr_sort_key(kv[0]))),
                         audit=audit, holders=holders,
                         incidents=incidents(instance.id),
-                        deadline_warnings=deadline_warnings.instance_warnings(instance, open_tasks, data, sched))
+                        deadline_warnings=deadline_warnings.instance_warnings(open_tasks, data, sched)
+                        if data is not None and sched is not None else [])
 
 
 def incidents(instance_id: int, limit: int = 100) -> list[AuditEvent]:

@@ -15,7 +15,7 @@ looks at every open task once.
 
 The policy of a task (stratflow/calendar/reminder_policy.py): the BPMN task's `reminderPolicy`
 property over the municipality's setting over the application's configuration. Working days skip
-the administrative-leave days (national: settings.leave_days, read once per sweep).
+the administrative-leave days (services/calendars.py, read once per sweep).
 """
 
 from __future__ import annotations
@@ -27,25 +27,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from .. import engine
 from ..calendar import add_working_days, working_days_between
 from ..calendar.reminder_policy import PolicyError, ReminderPolicy, parse_policy
 from ..extensions import db
-from ..models import (
-    DefinitionVersion,
-    OutboxMessage,
-    ProcessDefinition,
-    ProcessInstance,
-    RoleAssignment,
-    TaskRecord,
-    User,
-)
-from . import outbox, settings, tasks
+from ..models import OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
+from . import calendars, outbox, versions
 
 LOCAL = ZoneInfo("Europe/Istanbul")
 ESCALATION_ROLES = (("unit_manager",), ("coordinator",), ("deputy_mayor", "mayor"))
-COUNTDOWN_PROCESS = "strategic_plan"  # the process whose council submission has a legal deadline
-COUNCIL_DECISION = "council_decision"  # once completed, the plan is before the council: no countdown
 COUNTDOWN_ROLES = ("coordinator", "mayor")
 BASIS_MARK = "Dayanak:"
 POLICY_PROPERTY = "reminderPolicy"
@@ -127,7 +116,7 @@ def _holders(municipality_id: int, roles: tuple[str, ...], unit_id: int | None,
     return list(db.session.execute(query).scalars())
 
 
-HOLDER_INDEX, SETTINGS_INDEX, LEAVE_DAYS = "holder-index", "settings-index", "leave-days"
+HOLDER_INDEX, CALENDARS = "holder-index", "calendars"
 
 
 def preload_holders(municipality_ids: set[int], cache: dict) -> None:
@@ -146,7 +135,6 @@ def preload_holders(municipality_ids: set[int], cache: dict) -> None:
             if unit_id is not None:
                 by_key.setdefault((municipality_id, role, unit_id), []).append(user)
     cache[HOLDER_INDEX] = {"municipalities": set(ids), "by_key": by_key}
-    cache[SETTINGS_INDEX] = settings.stored_rows(ids)
 
 
 def open_tasks_with_due_dates(day: date | None = None) -> list[TaskRecord]:
@@ -200,7 +188,7 @@ _seen_lock = threading.Lock()
 
 
 def _configured_policy(config) -> tuple:
-    return settings.default_policy(config), config["REMINDER_HOUR"]
+    return calendars.default_policy(config), config["REMINDER_HOUR"]
 
 
 def _full_sweep_needed(config) -> bool:
@@ -219,14 +207,9 @@ def municipality_calendar(municipality, config, cache: dict | None = None) -> tu
     key = ("calendar", municipality.id)
     if cache is not None and key in cache:
         return cache[key]
-    stored = cache.get(SETTINGS_INDEX) if cache is not None else None
-    row = stored.get(municipality.id) if stored is not None else None
-    if row is None:
-        row = settings.current(municipality) if stored is None else settings.defaults(municipality)
-    if cache is not None and LEAVE_DAYS not in cache:
-        cache[LEAVE_DAYS] = settings.leave_days()
-    leave = cache[LEAVE_DAYS] if cache is not None else settings.leave_days()
-    found = (settings.reminder_policy_of(row, config), leave)
+    known = cache.get(CALENDARS) if cache is not None else None
+    cal = known[municipality.id] if known and municipality.id in known else calendars.of(municipality)
+    found = (cal.settings.reminder_policy(config), cal.leave_days)
     if cache is not None:
         cache[key] = found
     return found
@@ -235,9 +218,8 @@ def municipality_calendar(municipality, config, cache: dict | None = None) -> tu
 def task_policy_overrides(task: TaskRecord) -> dict:
     """The BPMN task's `reminderPolicy` overrides ({} without one; a bad one, which `definitions
     check` refuses at import, is ignored)."""
-    version = task.instance.version
-    facts = engine.task_facts(f"{version.id}:{version.content_hash}", lambda: version.spec_json)
-    text = (facts.get(task.bpmn_id) or {}).get("properties", {}).get(POLICY_PROPERTY)
+    text = (versions.of_instance(task.instance).facts.get(task.bpmn_id) or {}).get("properties", {}).get(
+        POLICY_PROPERTY)
     if not text:
         return {}
     try:
@@ -301,6 +283,7 @@ def _plan_task_reminders(now: datetime, day: date, config) -> int:
     if not open_tasks:
         return 0
     preload_holders({t.municipality_id for t in open_tasks}, cache)
+    cache[CALENDARS] = calendars.of_many(list({t.municipality_id: t.municipality for t in open_tasks}.values()))
     candidates = []
     next_days: dict[date, list[TaskRecord]] = {}
     for task in open_tasks:
@@ -315,7 +298,7 @@ def _plan_task_reminders(now: datetime, day: date, config) -> int:
         if key in have:
             continue
         if task.id not in bases:
-            bases[task.id] = legal_basis(tasks.instructions(task))
+            bases[task.id] = legal_basis(versions.of_instance(task.instance).instructions(task.bpmn_id))
         rows.append(dict(key=key, kind=kind, recipient_id=user.id, task_id=task.id,
                          instance_id=task.instance_id, municipality_id=task.municipality_id,
                          next_attempt_at=now, created_at=now, state=initial_state(user),
@@ -379,14 +362,21 @@ def countdown_threshold(deadline: date, day: date, thresholds: tuple[int, ...]) 
 
 
 def countdown_instances() -> list[ProcessInstance]:
-    """Running strategic-plan instances whose council decision is not recorded yet."""
-    decided = db.select(TaskRecord.instance_id).where(TaskRecord.bpmn_id == COUNCIL_DECISION,
-                                                      TaskRecord.state == "completed")
-    return list(db.session.execute(
-        db.select(ProcessInstance).join(ProcessInstance.version).join(DefinitionVersion.definition)
-        .where(ProcessInstance.status == "running", ProcessDefinition.key == COUNTDOWN_PROCESS,
-               ProcessInstance.id.not_in(decided))
-        .options(db.joinedload(ProcessInstance.municipality))).scalars())
+    """Running instances whose model declares where the statutory countdown stops (the council
+    decision: `countdownStop`) and that have not got there yet."""
+    running = list(db.session.execute(
+        db.select(ProcessInstance).where(ProcessInstance.status == "running")
+        .options(db.joinedload(ProcessInstance.municipality), db.joinedload(ProcessInstance.version))).scalars())
+    stops = {i.id: versions.of_instance(i).meaning.countdown_stops for i in running}
+    counting = [i for i in running if stops[i.id]]
+    if not counting:
+        return []
+    stop_ids = sorted(set().union(*(stops[i.id] for i in counting)))
+    stopped = {(iid, bpmn_id) for iid, bpmn_id in db.session.execute(
+        db.select(TaskRecord.instance_id, TaskRecord.bpmn_id)
+        .where(TaskRecord.state == "completed", TaskRecord.bpmn_id.in_(stop_ids),
+               TaskRecord.instance_id.in_([i.id for i in counting])))}
+    return [i for i in counting if not any((i.id, b) in stopped for b in stops[i.id])]
 
 
 def countdown_key(instance_id: int, user_id: int, days: int) -> str:
@@ -399,20 +389,16 @@ def plan_countdowns(now: datetime, day: date, config) -> int:
     schedules and settings for all municipalities at once; instances before their first threshold
     cost nothing more."""
     from ..mail.compose import countdown_message
-    from .overview import schedules_for
 
     instances = countdown_instances()
     if not instances:
         return 0
-    municipalities = {i.municipality_id: i.municipality for i in instances}
-    schedules = schedules_for(list(municipalities.values()))
-    stored = settings.stored_rows(list(municipalities))
+    cals = calendars.of_many(list({i.municipality_id: i.municipality for i in instances}.values()))
     due: list[tuple[ProcessInstance, date, int]] = []
     for instance in instances:
-        municipality = instance.municipality
-        deadline = schedules[municipality.id].legal_deadline
-        row = stored.get(municipality.id) or settings.defaults(municipality)
-        threshold = countdown_threshold(deadline, day, settings.countdown_days_of(row, config))
+        cal = cals[instance.municipality_id]
+        deadline = cal.schedule.legal_deadline
+        threshold = countdown_threshold(deadline, day, cal.settings.countdown(config))
         if threshold is not None:
             due.append((instance, deadline, threshold))
     if not due:

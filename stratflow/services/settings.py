@@ -4,32 +4,33 @@ the national administrative-leave days (admin) and the actual council meeting da
 A municipality's settings row is created, with the defaults, the first time one is saved; until
 then `current()` answers with an unsaved row of defaults. Every change is validated as a whole
 (bad input changes nothing), audited, and moves the open tasks of the running instances whose
-due dates depend on it (deadlines.refresh_open_tasks).
+due dates depend on it (transition.refresh_due_dates). What transitions and pages read of these
+settings comes from services/calendars.py.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import engine
 from ..calendar import reminder_policy, rules
-from ..calendar.reminder_policy import PolicyError, ReminderPolicy
+from ..calendar.reminder_policy import PolicyError
 from ..extensions import db
 from ..models import CouncilMeetingDate, LeaveDay, Municipality, MunicipalitySettings, ProcessInstance
 from ..models.settings import DEFAULT_RECESS_MONTH
+from ..models.task import open_tasks_of_municipalities
 from ..parsing import parse_int
-from . import NotFound, ServiceError, access, audit, deadlines, valid_id
+from . import NotFound, ServiceError, access, audit, deadlines, transition, valid_id, versions
+from .calendars import MAX_COUNTDOWN_DAYS, default_policy
 from .definitions import current_version
 from .municipalities import clean_text, invalid, parse_date
 
 PHASE_PROCESS = "strategic_plan"
 REMINDER_FIELDS = ("reminder_before", "remind_on_due", "overdue_every", "escalation_days", "countdown_days")
 MEETING_EDITORS = ("coordinator", "council_clerk")
-MAX_COUNTDOWN_DAYS = 365
+__all__ = ["MAX_COUNTDOWN_DAYS", "default_policy"]
 
 
 def _locale() -> str:
@@ -39,24 +40,9 @@ def _locale() -> str:
 # -- reading ---------------------------------------------------------------------------------------
 
 def current(municipality: Municipality) -> MunicipalitySettings:
-    """The municipality's settings: the stored row, else the defaults (not stored)."""
-    return db.session.get(MunicipalitySettings, municipality.id) or defaults(municipality)
-
-
-def defaults(municipality: Municipality) -> MunicipalitySettings:
-    """The default settings (a row not added to the session)."""
-    return MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={})
-
-
-def stored_rows(municipality_ids) -> dict[int, MunicipalitySettings]:
-    """The stored settings rows of many municipalities with one query per 500 (missing: defaults)."""
-    ids = sorted(municipality_ids)
-    found: dict[int, MunicipalitySettings] = {}
-    for start in range(0, len(ids), 500):
-        found.update((row.municipality_id, row) for row in db.session.execute(
-            db.select(MunicipalitySettings).where(MunicipalitySettings.municipality_id.in_(ids[start:start + 500])))
-            .scalars())
-    return found
+    """The municipality's settings row as stored, else the defaults (not stored) — for the form."""
+    return db.session.get(MunicipalitySettings, municipality.id) or \
+        MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={})
 
 
 def _stored(municipality: Municipality) -> MunicipalitySettings:
@@ -67,49 +53,13 @@ def _stored(municipality: Municipality) -> MunicipalitySettings:
     return row
 
 
-def leave_days() -> frozenset[date]:
-    """Every administrative-leave day (national: they apply to all municipalities)."""
-    return frozenset(db.session.execute(db.select(LeaveDay.day)).scalars())
-
-
-def entered_meetings(municipality: Municipality) -> dict[date, date]:
-    """Council month (first day) → the actual meeting date the clerk entered."""
-    return dict(db.session.execute(
-        db.select(CouncilMeetingDate.month, CouncilMeetingDate.meeting_date)
-        .where(CouncilMeetingDate.municipality_id == municipality.id)).all())
-
-
-def reminder_policy_of(row: MunicipalitySettings, config=None) -> ReminderPolicy:
-    """The municipality's reminder policy: its settings over the application's configuration."""
-    config = config or current_app.config
-    return ReminderPolicy(
-        before=reminder_policy.parse_days(row.reminder_before) if row.reminder_before is not None
-        else tuple(config["REMINDER_DAYS"]),
-        on_due=row.remind_on_due if row.remind_on_due is not None else bool(config.get("REMIND_ON_DUE", True)),
-        overdue_every=row.overdue_every if row.overdue_every is not None else int(config["OVERDUE_EVERY"]),
-        escalation=reminder_policy.parse_escalation(row.escalation_days) if row.escalation_days is not None
-        else tuple(config["ESCALATION_DAYS"]))
-
-
-def default_policy(config=None) -> ReminderPolicy:
-    """The application's configured reminder policy (what a municipality without settings gets)."""
-    return reminder_policy_of(MunicipalitySettings(), config)
-
-
-def countdown_days_of(row: MunicipalitySettings, config=None) -> tuple[int, ...]:
-    config = config or current_app.config
-    if row.countdown_days is None:
-        return tuple(config["COUNTDOWN_DAYS"])
-    return reminder_policy.parse_days(row.countdown_days, "countdown", MAX_COUNTDOWN_DAYS)
-
-
 def phase_tasks() -> list[dict]:
     """The user tasks of the current strategic-plan model that have a due-date rule, in model order:
     [{"id", "name", "rule"}]."""
     version = current_version(PHASE_PROCESS)
     if version is None:
         return []
-    facts = engine.task_facts(f"{version.id}:{version.content_hash}", lambda: version.spec_json)
+    facts = versions.info(version).facts
     return [{"id": bpmn_id, "name": fact["name"], "rule": fact["properties"][deadlines.RULE_PROPERTY]}
             for bpmn_id, fact in facts.items()
             if fact.get("user_task") and fact["properties"].get(deadlines.RULE_PROPERTY)]
@@ -192,9 +142,8 @@ def update_settings(actor, municipality: Municipality, data: dict) -> dict:
         setattr(row, key, value)
     db.session.flush()
     audit.record("municipality.settings_changed", actor, municipality_id=municipality.id, changes=changes)
-    deadlines.refresh_open_tasks(municipality, actor)
-    from . import reminders  # reminders reads settings: import lazily
-    reminders.recompute_later(municipality.id)  # the reminder policy may have changed
+    transition.refresh_due_dates(municipality.id, actor)
+    _recompute_reminders([municipality.id])  # the reminder policy may have changed
     return changes
 
 
@@ -212,15 +161,18 @@ def leave_years() -> list[int]:
     return sorted(years | {date.today().year})
 
 
+def _recompute_reminders(municipality_ids) -> None:
+    """The reminder sweep looks at these municipalities' open tasks again (None: all of them)."""
+    db.session.execute(open_tasks_of_municipalities(municipality_ids))
+
+
 def _refresh_all(actor) -> int:
     """Leave days are national: every municipality with a running process moves its open tasks."""
-    municipalities = db.session.execute(
-        db.select(Municipality).where(Municipality.id.in_(
-            db.select(ProcessInstance.municipality_id).where(ProcessInstance.status.in_(("running", "suspended")))))
-        .order_by(Municipality.id)).scalars().all()
-    from . import reminders  # reminders reads settings: import lazily
-    reminders.recompute_later()  # working days changed: every task's next reminder day may move
-    return sum(deadlines.refresh_open_tasks(m, actor) for m in municipalities)
+    ids = db.session.execute(
+        db.select(ProcessInstance.municipality_id).where(ProcessInstance.status.in_(transition.ACTIVE))
+        .distinct().order_by(ProcessInstance.municipality_id)).scalars().all()
+    _recompute_reminders(None)  # working days changed: every task's next reminder day may move
+    return sum(transition.refresh_due_dates(mid, actor) for mid in ids)
 
 
 def add_leave_day(actor, data: dict) -> LeaveDay:
@@ -340,7 +292,7 @@ def enter_meeting(actor, municipality: Municipality, data: dict) -> CouncilMeeti
     db.session.flush()
     audit.record("council_meeting.entered", actor, municipality_id=municipality.id,
                  month=month.isoformat()[:7], old=old, new=day.isoformat())
-    deadlines.refresh_open_tasks(municipality, actor)
+    transition.refresh_due_dates(municipality.id, actor)
     return row
 
 
@@ -354,4 +306,4 @@ def remove_meeting(actor, municipality: Municipality, meeting_id: int) -> None:
                  month=row.month.isoformat()[:7], old=row.meeting_date.isoformat())
     db.session.delete(row)
     db.session.flush()
-    deadlines.refresh_open_tasks(municipality, actor)
+    transition.refresh_due_dates(municipality.id, actor)

@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from .. import engine
 from ..extensions import db
 from ..models import ProcessInstance, TaskRecord
-from ..models.base import utcnow
-from . import Conflict, NotFound, ServiceError, audit, forms
-from .instances import load, lock, persist, spec_key
+from . import Conflict, ServiceError, audit, forms, transition, versions
+
+SUSPENDED = "suspended"
 
 
 def form_schema(record: TaskRecord) -> dict:
     if not record.form:
         return forms.EMPTY_SCHEMA
-    schema = record.instance.version.forms.get(record.form)
+    schema = versions.of_instance(record.instance).forms.get(record.form)
     if schema is None:
         raise ServiceError(_("Görev formu bulunamadı: %(name)s", name=record.form))
     return schema
@@ -23,11 +23,7 @@ def form_schema(record: TaskRecord) -> dict:
 
 def instructions(record: TaskRecord) -> str | None:
     """The instructions of the task's BPMN element (from the stored definition)."""
-    version = record.instance.version
-    return engine.instructions(spec_key(version), lambda: version.spec_json).get(record.bpmn_id)
-
-
-SUSPENDED = "suspended"
+    return versions.of_instance(record.instance).instructions(record.bpmn_id)
 
 
 def _refuse_if_suspended(instance) -> None:
@@ -57,44 +53,27 @@ def save_draft(record: TaskRecord, actor, data: dict) -> None:
 def complete(task_id: str, actor, data: dict) -> TaskRecord:
     """Validate and complete a task in one locked transition.
 
-    Raises ServiceError(code="validation") with field errors for bad data and Conflict when
-    the task was completed or withdrawn meanwhile. Nothing changes in either case.
-    """
-    record = db.session.get(TaskRecord, task_id)
-    if record is None:
-        raise NotFound()
-    schema = form_schema(record)
-    errors = forms.validate(schema, data)
-    if errors:
-        raise ServiceError(_("Formda düzeltilmesi gereken alanlar var."), code="validation",
-                           field_errors=errors)
-    instance = lock(record.instance_id)
-    db.session.refresh(record)
+    NotFound / Forbidden when the actor may not act on it; Conflict when it was completed or
+    withdrawn meanwhile; ServiceError(code="validation") with field errors for bad data.
+    Nothing changes in any of these cases."""
+    t = transition.begin(actor, task_id=task_id, need=transition.TASK)
+    record, instance = t.task, t.instance
     _refuse_if_suspended(instance)
     if record.state != "open" or instance.status != "running":
         raise Conflict(_("Bu görev başka biri tarafından tamamlanmış ya da süreç değişmiş."))
-    workflow = load(instance)
-    variable = _data_variable(workflow, record)
+    errors = forms.validate(form_schema(record), data)
+    if errors:
+        raise ServiceError(_("Formda düzeltilmesi gereken alanlar var."), code="validation",
+                           field_errors=errors)
+    human = t.ready().get(record.id)
+    variable = human.properties.get("formDataVariable") if human else None
     try:
-        workflow.complete(record.id, {variable: data} if variable else data)
+        t.workflow.complete(record.id, {variable: data} if variable else data)
     except engine.TaskNotReady as exc:
         raise Conflict(_("Bu görev artık beklemiyor; sayfayı yenileyin.")) from exc
     except engine.EngineError as exc:
         raise ServiceError(_("Süreç bu adımdan sonra devam edemedi: %(error)s", error=str(exc)),
                            code="engine") from exc
-    record.state = "completed"
-    record.completed_at = utcnow()
-    record.completed_by_id = getattr(actor, "id", None)
-    record.draft = None
-    audit.record("task.completed", actor, municipality_id=record.municipality_id,
-                 instance_id=record.instance_id, task_id=record.id, step=record.bpmn_id,
-                 name=record.name, unit_id=record.unit_id)
-    persist(instance, workflow, actor, done_task_id=record.id)
+    t.complete_record(record)
+    t.finish()
     return record
-
-
-def _data_variable(workflow: engine.Workflow, record: TaskRecord) -> str | None:
-    for human in workflow.ready_human_tasks():
-        if human.id == record.id:
-            return human.properties.get("formDataVariable")
-    return None

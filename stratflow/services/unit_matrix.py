@@ -2,6 +2,8 @@
 stand — its team nomination, its situation-analysis inputs, its review of the targets — and the
 targets it is responsible for in the strategy draft.
 
+The steps (columns) are those the model declares with `unitMatrix` (engine/meaning.py).
+
 A cell is the unit's latest record of the step (a step that ran again, e.g. a second review round,
 shows the latest round; cancelled records are ignored): its state (open / overdue / completed), due
 date, days late (open: today − due; completed: completion day − due; never negative) and who holds
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 
 from ..i18n import tr_lower, tr_sort_key
 from ..models import SpendingUnit, TaskRecord
@@ -22,11 +24,10 @@ from ..models.task import VOID_TASK_STATES
 from .diagram import OVERDUE, latest_per_unit, task_state
 from .progress import local_day
 
-STEPS = (
-    ("team_nomination", _l("Ekip üyesi bildirimi")),
-    ("unit_analysis", _l("Durum analizi girdileri")),
-    ("target_review", _l("Hedeflerin gözden geçirilmesi")),
-)
+
+def steps(meaning) -> list[tuple[str, str]]:
+    """(bpmn_id, label in the reader's language) of the matrix columns the model declares."""
+    return [(bpmn_id, gettext(label)) for bpmn_id, label in meaning.unit_steps]
 
 
 @dataclass
@@ -57,12 +58,13 @@ class UnitRow:
         return any(c is not None and c.days_late > 0 for c in self.cells.values())
 
 
-def build(units: list[SpendingUnit], records: list[TaskRecord], holders: dict, data: dict,
+def build(columns: list, units: list[SpendingUnit], records: list[TaskRecord], holders: dict, data: dict,
           today: date) -> list[UnitRow]:
-    """`records`: the instance's task records in creation order; `holders`: task id -> names of the
-    open tasks' holders (progress.holders); `data`: the process variables (for the targets)."""
-    steps = {key for key, _label in STEPS}
-    mine = [r for r in records if r.bpmn_id in steps and r.unit_id is not None]
+    """`columns`: (bpmn_id, label) of the matrix (`steps`); `records`: the instance's task records
+    in creation order; `holders`: task id -> names of the open tasks' holders (progress.holders);
+    `data`: the process variables (for the targets)."""
+    keys = {key for key, _label in columns}
+    mine = [r for r in records if r.bpmn_id in keys and r.unit_id is not None]
     latest = latest_per_unit(mine)
     rounds: dict[tuple, int] = {}
     for r in mine:
@@ -73,7 +75,7 @@ def build(units: list[SpendingUnit], records: list[TaskRecord], holders: dict, d
         for r in items:
             cells[(bpmn_id, r.unit_id)] = _cell(r, holders, today, rounds[(bpmn_id, r.unit_id)])
     owned = _owned_targets(data)
-    rows = [UnitRow(unit, {key: cells.get((key, unit.id)) for key, _label in STEPS},
+    rows = [UnitRow(unit, {key: cells.get((key, unit.id)) for key, _label in columns},
                     owned.get(_unit_key(unit.name), []))
             for unit in units]
     return sorted(rows, key=lambda row: tr_sort_key(row.unit.name))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..pdf import PdfUnavailable, docx_to_pdf
-from ..services import NotFound, access, overview, phases, spreadsheet, status_report
+from ..services import NotFound, access, overview, spreadsheet, status_report
 from .labels import INSTANCE_STATUSES
 from .municipalities import TYPE_LABELS
 
@@ -82,7 +82,7 @@ def _cockpit():
 @login_required
 def index():
     data = _cockpit()
-    return render_template("cockpit/index.html", cockpit=data, phases=phases.PHASES,
+    return render_template("cockpit/index.html", cockpit=data, phases=data.phases,
                            export_args={k: v for k, v in data.filters.items() if v}, **_labels())
 
 

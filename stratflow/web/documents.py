@@ -35,17 +35,6 @@ class TemplateForm(FlaskForm):
 
 
 @bp.app_template_global()
-def task_documents(task):
-    """The latest documents of the kinds this task's page shows (templates/inbox/_task_documents.html)."""
-    return service.latest_for_task(task) if task is not None else []
-
-
-@bp.app_template_global()
-def instance_documents(instance):
-    return service.for_instance(instance) if instance is not None else []
-
-
-@bp.app_template_global()
 def document_title(kind_key: str) -> str:
     kind = docs.BY_KEY.get(kind_key)
     return kind.title if kind else kind_key

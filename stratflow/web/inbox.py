@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..services import Conflict, NotFound, ServiceError, access, forms, tasks
+from ..services import Conflict, NotFound, ServiceError, access, documents, forms, tasks
 from .forms import ActionForm
 
 bp = Blueprint("inbox", __name__)
@@ -34,6 +34,7 @@ def _render(record, data, errors, status=200, actionable=None):
         "inbox/task.html", task=record, instructions=tasks.instructions(record),
         fields=forms.fields(schema, data, errors, locale), errors=errors,
         form_title=forms.label(schema, "", locale), action_form=ActionForm(),
+        task_docs=documents.for_task_page(record),
         can_act=record.state == "open" and (access.can_act(current_user, record) if actionable is None
                                             else actionable)), status
 

@@ -1,13 +1,10 @@
 """Coordinator actions on an instance page: reassign, suspend / resume / terminate, rewind.
 
 Thin views: parse the form, call services/instance_actions.py, commit, redirect. The panel
-(templates/instances/_actions.html) gets its data from `instance_actions_panel`, a template
-global registered here, so the instance page view stays unaware of it.
+(templates/instances/_actions.html) comes with the instance page model (services/instance_page.py).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +13,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import TaskRecord
 from ..parsing import parse_int
-from ..services import NotFound, ServiceError, progress
+from ..services import NotFound, ServiceError
 from ..services import instance_actions as actions
 from .forms import ActionForm
 
@@ -27,50 +24,6 @@ STATUS_ACTIONS = {  # action -> (service, success message)
     "resume": (actions.resume, lambda: _("Süreç devam ettirildi.")),
     "terminate": (actions.terminate, lambda: _("Süreç sonlandırıldı.")),
 }
-
-
-@dataclass
-class Panel:
-    """What the actions panel shows; built only for people who may act."""
-    status: str
-    open_tasks: list
-    people: list
-    rewind_targets: list
-    form: ActionForm
-    errors: dict = field(default_factory=dict)
-    values: dict = field(default_factory=dict)
-
-    @property
-    def can_suspend(self):
-        return self.status == "running"
-
-    @property
-    def can_resume(self):
-        return self.status == "suspended"
-
-    @property
-    def can_terminate(self):
-        return self.status in ("running", "suspended")
-
-
-@bp.app_context_processor
-def _panel_global():
-    return {"instance_actions_panel": panel_for}
-
-
-def panel_for(instance, view=None) -> Panel | None:
-    if not current_user.is_authenticated or not actions.may_act(current_user, instance.municipality_id):
-        return None
-    view = view or progress.instance_view(instance)
-    active = instance.status in ("running", "suspended")
-    try:
-        targets = actions.rewind_targets(instance) if active else []
-    except ServiceError:
-        targets = []  # an unreadable state shows as an incident elsewhere; no rewind offered
-    return Panel(status=instance.status, open_tasks=view.open_tasks if active else [],
-                 people=actions.eligible_people(instance.municipality_id) if active else [],
-                 rewind_targets=targets, form=ActionForm(),
-                 errors=g.get("instance_action_errors", {}), values=g.get("instance_action_values", {}))
 
 
 def _run(instance_id: int, call, success: str):

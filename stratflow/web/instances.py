@@ -1,6 +1,6 @@
 """Process instances: list, start, and the coordinator's instance page."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,7 +14,6 @@ from ..services import (
     instance_page,
     instances,
     timeline,
-    unit_matrix,
 )
 from .forms import ActionForm
 
@@ -40,11 +39,12 @@ def _instance(instance_id):
 @login_required
 def show(instance_id):
     instance = _instance(instance_id)
-    page = instance_page.page(instance, request.args)
+    page = instance_page.page(instance, request.args, current_user)
     return render_template("instances/show.html", instance=instance, view=page.view, page=page,
                            element_labels={k: str(v) for k, v in diagram.STATE_LABELS.items()},
-                           phase_labels=timeline.PHASE_STATE_LABELS,
-                           matrix_steps=unit_matrix.STEPS)
+                           phase_labels=timeline.PHASE_STATE_LABELS, matrix_steps=page.status.matrix_steps,
+                           action_form=ActionForm(), action_errors=g.get("instance_action_errors", {}),
+                           action_values=g.get("instance_action_values", {}))
 
 
 @bp.route("/instances/<int:instance_id>/diagram.bpmn")

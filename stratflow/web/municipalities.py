@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
 from ..parsing import parse_int
-from ..services import NotFound, ServiceError, access, deadlines, imports, municipalities, people, settings
+from ..services import NotFound, ServiceError, access, calendars, imports, municipalities, people, settings
 from .forms import ActionForm
 from .labels import ROLE_LABELS
 
@@ -258,7 +258,7 @@ def update_settings(municipality_id):
 # -- council meetings (the clerk and the coordinator enter the actual dates) ----------------------
 
 def _meetings_page(m, form=None, status: int = 200):
-    sched = deadlines.schedule(m)
+    sched = calendars.of(m).schedule
     return render_template(
         "municipalities/council_meetings.html", municipality=m, schedule=sched,
         entered=settings.entered_meeting_rows(m), form=form or MeetingForm(formdata=None),
