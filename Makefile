@@ -31,7 +31,7 @@ translations: venv
 	$(BIN)/pybabel compile -d stratflow/translations
 
 messages: dev-venv  ## refresh the English catalog after changing UI strings
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/stratflow-messages.pot stratflow templates workflows
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/stratflow-messages.pot stratflow templates workflows
 	$(BIN)/pybabel update -i /tmp/stratflow-messages.pot -d stratflow/translations -l en --no-fuzzy-matching
 
 # bpmn-js (the diagram viewer) from the npm registry at the version package-lock.json pins, copied

@@ -57,7 +57,7 @@ def test_two_different_tasks_of_one_instance_both_land(demo, app):
     instance = db.session.execute(db.select(ProcessInstance)).scalar_one()
     assert instance.revision == revision + 2
     # Both completions are in the engine state, not only in the projection: reload and check.
-    from stratflow.services.instances import load
+    from stratflow.services.versions import read_workflow as load
     data = load(instance).data
     open_ids = {t.id for t in load(instance).ready_human_tasks()}
     assert fen not in open_ids and imar not in open_ids

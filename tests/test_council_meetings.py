@@ -8,7 +8,8 @@ from datetime import date
 
 from stratflow.extensions import db
 from stratflow.models import AuditEvent, CouncilMeetingDate, Municipality, TaskRecord
-from stratflow.services import deadlines
+from stratflow.services import calendars, deadlines
+from stratflow.services.transition import context_of
 
 from .conftest import signed_in
 
@@ -41,7 +42,7 @@ def test_entered_meeting_date_wins_and_moves_open_tasks_only(demo, client):
                                  "rule_circular_approval": "target_council_meeting - 100 days"},
                                 form_page=f"/municipalities/{demo.id}")
     assert response.status_code == 302
-    assert deadlines.schedule(demo).target.date == date(2024, 9, 3)
+    assert calendars.of(demo).schedule.target.date == date(2024, 9, 3)
     assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 8, 14)}
     [approval] = _tasks("circular_approval", "completed")
     approval_due = approval.due_date
@@ -54,7 +55,7 @@ def test_entered_meeting_date_wins_and_moves_open_tasks_only(demo, client):
                           {"month": "2024-09", "meeting_date": "26.09.2024"})
     assert response.status_code == 302
     db.session.expire_all()
-    sched = deadlines.schedule(demo)
+    sched = calendars.of(demo).schedule
     assert sched.target.date == date(2024, 9, 26)
     assert date(2024, 9, 3) not in [m.date for m in sched.meetings]
     assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 9, 6)}
@@ -76,20 +77,19 @@ def test_entered_meeting_date_wins_and_moves_open_tasks_only(demo, client):
     assert clerk.post(f"/municipalities/{demo.id}/council-meetings/{row.id}/remove", {},
                       form_page=f"/municipalities/{demo.id}/council-meetings").status_code == 302
     db.session.expire_all()
-    assert deadlines.schedule(demo).target.date == date(2024, 9, 3)
+    assert calendars.of(demo).schedule.target.date == date(2024, 9, 3)
     assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 8, 14)}
 
 
 def test_a_process_meeting_date_follows_a_later_entered_date_of_its_month(demo):
     _march_2024(demo)
-    sched = deadlines.schedule(demo)
     from stratflow.models import ProcessInstance
     instance = db.session.execute(db.select(ProcessInstance)).scalar_one()
     data = {"council_meeting_date": "2024-09-03"}
-    assert deadlines.anchor_value(instance, "target_council_meeting", data, sched) == date(2024, 9, 3)
+    assert deadlines.anchor_value(context_of(instance), "target_council_meeting", data) == date(2024, 9, 3)
     db.session.add(CouncilMeetingDate(municipality_id=demo.id, month=date(2024, 9, 1), meeting_date=date(2024, 9, 12)))
     db.session.commit()
-    assert deadlines.anchor_value(instance, "target_council_meeting", data) == date(2024, 9, 12)
+    assert deadlines.anchor_value(context_of(instance), "target_council_meeting", data) == date(2024, 9, 12)
 
 
 def test_bad_dates_and_who_may_enter_them(demo, client):
@@ -132,5 +132,5 @@ def test_bad_dates_and_who_may_enter_them(demo, client):
                             {"month": "2024-07", "meeting_date": "2024-07-09"}).status_code == 302
     assert f"/municipalities/{demo.id}/council-meetings" in _text(clerk.get("/"))
     assert db.session.execute(db.select(CouncilMeetingDate.month)).scalars().all() == [date(2024, 7, 1)]
-    assert date(2024, 7, 9) in [m.date for m in deadlines.schedule(demo).meetings]
-    assert date(2024, 7, 2) not in [m.date for m in deadlines.schedule(demo).meetings]
+    assert date(2024, 7, 9) in [m.date for m in calendars.of(demo).schedule.meetings]
+    assert date(2024, 7, 2) not in [m.date for m in calendars.of(demo).schedule.meetings]

@@ -90,7 +90,7 @@ def test_no_countdown_once_the_council_decision_is_recorded_or_the_process_ended
     # process to it is tests/test_strategic_plan.py's work).
     done = db.session.execute(db.select(TaskRecord).filter_by(instance_id=instance.id, state="completed")
                               .limit(1)).scalar_one()
-    done.bpmn_id = reminders.COUNCIL_DECISION
+    done.bpmn_id = "council_decision"
     db.session.commit()
     assert _plan_days(deadline - timedelta(days=60), deadline - timedelta(days=60)) == {}
     done.bpmn_id = "circular_draft"

@@ -23,6 +23,7 @@ from stratflow.models import (
     User,
 )
 from stratflow.services import definitions as defs
+from tests.helpers import complete
 
 from .conftest import signed_in
 
@@ -226,7 +227,7 @@ def test_running_instance_keeps_its_version_and_new_ones_use_the_new(demo, ctx):
 
     coordinator = db.session.execute(db.select(User).filter_by(email="sgm@camlitepe.bel.tr")).scalar_one()
     for task in _open_tasks("team_nomination"):
-        tasks.complete(task.id, coordinator, {"no_nominee": True, "no_nominee_reason": "Personel yetersiz."})
+        complete(task, {"no_nominee": True, "no_nominee_reason": "Personel yetersiz."})
         db.session.commit()
     [team] = _open_tasks("team_list")
     assert team.name == "Ekip listesini kesinleştir"  # still v1
@@ -245,6 +246,7 @@ def test_running_instance_keeps_its_version_and_new_ones_use_the_new(demo, ctx):
     town = Municipality(name="Deneme Belediyesi", province="Balıkesir", type="ilce", population=60000,
                         election_date=date(2024, 3, 31))
     db.session.add_all([town, SpendingUnit(municipality=town, name="Yazı İşleri Müdürlüğü")])
+    coordinator.roles.append(RoleAssignment(role="coordinator", municipality=town))
     db.session.flush()
     new = instances.start_instance(town, coordinator)
     db.session.commit()

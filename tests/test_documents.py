@@ -26,7 +26,8 @@ from stratflow.models import (
     TaskRecord,
     User,
 )
-from stratflow.services import documents, instances, tasks
+from stratflow.services import document_jobs, documents, instances, tasks
+from tests.helpers import complete, render_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,6 +39,7 @@ def _open(instance_id, bpmn_id):
 
 
 def _versions(instance_id, kind):
+    render_documents()
     return list(db.session.execute(db.select(DocumentVersion).filter_by(instance_id=instance_id, kind=kind)
                                    .order_by(DocumentVersion.version)).scalars())
 
@@ -116,6 +118,7 @@ def _metropolis():
         db.session.add(SpendingUnit(municipality=town, name=name))
     mayor = User(email="baskan@kiyikent.bel.tr", full_name="İclal Işık", title="Büyükşehir Belediye Başkanı")
     mayor.roles.append(RoleAssignment(role="mayor", municipality=town))
+    mayor.roles.append(RoleAssignment(role="coordinator", municipality=town))  # one person does every step here
     db.session.add(mayor)
     db.session.flush()
     return town, mayor
@@ -148,7 +151,7 @@ def test_metropolitan_board_has_secretary_general(definition):
 def _finish_nominations(instance, actor):
     for record in _open(instance.id, "team_nomination"):
         unit = record.unit
-        tasks.complete(record.id, actor, {"members": [{
+        complete(record, {"members": [{
             "full_name": f"Üye {unit.code}", "title": "Uzman", "email": f"{unit.code}@uye.example",
             "phone": f"0266 000 {unit.id:02d}"}]})
     db.session.commit()
@@ -180,10 +183,10 @@ def test_team_list_word_and_excel(demo):
 def test_new_version_only_when_inputs_change(demo):
     instance = _instance()
     before = len(_versions(instance.id, "circular"))
-    data = documents.source_data(instance)
-    assert documents.refresh(instance, None, data) == []  # same inputs: nothing new
+    data = document_jobs.source_data(instance)
+    assert document_jobs.refresh(instance, None, data) == []  # same inputs: nothing new
     data["nomination_deadline"] = "2030-01-15"
-    made = documents.refresh(instance, None, data)
+    made = document_jobs.refresh(instance, None, data)
     assert [v.kind for v in made] == ["circular"]
     db.session.commit()
     versions = _versions(instance.id, "circular")
@@ -198,15 +201,15 @@ def test_failed_generation_never_fails_the_transition(demo, monkeypatch):
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("template exploded")
-    monkeypatch.setattr(documents, "render", broken)
-    monkeypatch.setattr(documents, "_default_hash", lambda kind: "changed")  # every kind is due again
+    monkeypatch.setattr(document_jobs, "render", broken)
+    monkeypatch.setattr(document_jobs, "_default_hash", lambda kind: "changed")  # every kind is due again
     record = _open(instance.id, "team_nomination")[0]
-    coordinator = db.session.execute(db.select(User).filter_by(email="sgm@camlitepe.bel.tr")).scalar_one()
     before = db.session.execute(db.select(db.func.count(DocumentVersion.id))).scalar()
-    tasks.complete(record.id, coordinator, {"members": [{"full_name": "Ali Veli", "title": "Uzman",
-                                                         "email": "ali@example.org", "phone": "0266 555 00 00"}]})
+    complete(record, {"members": [{"full_name": "Ali Veli", "title": "Uzman",
+                                   "email": "ali@example.org", "phone": "0266 555 00 00"}]})
     db.session.commit()
     assert db.session.get(TaskRecord, record.id).state == "completed"
+    assert render_documents()["documents_made"] == 0  # the scheduler's rendering fails, the step stays done
     assert db.session.execute(db.select(db.func.count(DocumentVersion.id))).scalar() == before
     failed = db.session.execute(db.select(AuditEvent).filter_by(action="document.failed",
                                                                 instance_id=instance.id)).scalars().all()

@@ -16,10 +16,11 @@ from stratflow.documents.isolation import check_template_isolated
 from stratflow.documents.render import TemplateProblem, check_template
 from stratflow.documents.variables import top_level
 from stratflow.extensions import db
-from stratflow.models import DocumentTemplate, DocumentVersion, Municipality, ProcessInstance, User
+from stratflow.models import AuditEvent, DocumentTemplate, DocumentVersion, Municipality, ProcessInstance, User
 from stratflow.services import Conflict, documents, status_report
 
 from .conftest import signed_in
+from .helpers import render_documents
 from .test_documents_web import _docx, _flash, _upload
 
 GOOD = ("T.C.", "{{ municipality.name_upper }}", "ÖZEL GENELGE", "{%p for u in units %}", "{{ u.name }}",
@@ -168,24 +169,60 @@ def test_race_becomes_a_conflict_not_a_500(demo, client, monkeypatch):
     db.session.rollback()
 
 
-def test_regenerate_locks_each_instance_and_numbers_versions(demo, monkeypatch):
-    from stratflow.services import instances
+def test_template_changes_render_in_the_scheduler_and_number_versions(demo, monkeypatch):
+    from stratflow.services import document_jobs
     instance = db.session.execute(db.select(ProcessInstance)).scalars().first()
-    locked = []
-    real_lock = instances.lock
-    monkeypatch.setattr(instances, "lock", lambda instance_id: locked.append(instance_id) or real_lock(instance_id))
+    render_documents()  # the demo's own documents
+    rendered = []
+    real = document_jobs._render
+    monkeypatch.setattr(document_jobs, "_render", lambda *a: rendered.append(a[0].key) or real(*a))
     actor = db.session.execute(db.select(User).filter_by(email="sgm@camlitepe.bel.tr")).scalar_one()
     municipality = db.session.get(Municipality, demo.id)
 
     documents.upload_template(municipality, "circular", "a.docx", _docx(*GOOD), actor)
     db.session.commit()
+    assert rendered == [] and document_jobs.pending(instance.id)  # nothing renders in the request
+    render_documents()
+    assert rendered == ["circular"] and not document_jobs.pending(instance.id)
     documents.upload_template(municipality, "circular", "b.docx", _docx(*GOOD[:3]), actor)
     db.session.commit()
-    assert locked == [instance.id, instance.id]
+    render_documents()
+    assert rendered == ["circular", "circular"]
     versions = db.session.execute(db.select(DocumentVersion.version).filter_by(
         instance_id=instance.id, kind="circular").order_by(DocumentVersion.version)).scalars().all()
     assert len(versions) >= 3 and versions == list(range(1, len(versions) + 1))  # distinct, no gaps
     assert _templates() == [(1, False), (2, True)]
+
+
+HUNGRY = ("T.C.", "{%p for a in units %}", "{%p for b in units %}", "{%p for c in units %}",
+          "{%p for d in units %}", "{%p for e in units %}", "{%p for f in units %}", "{{ f.name }}",
+          "{%p endfor %}", "{%p endfor %}", "{%p endfor %}", "{%p endfor %}", "{%p endfor %}", "{%p endfor %}")
+
+
+def test_a_template_that_passed_the_check_cannot_hang_anything_with_the_real_data(demo, app, client):
+    """Six nested loops over the units: 64 rounds with the check's two sample units, 12^6 with the
+    demo's twelve. The upload is accepted, its request renders nothing, and the scheduler's rendering
+    runs in a limited child process that is stopped: an incident, the scheduler goes on."""
+    import time
+
+    from stratflow.services import document_jobs
+    b = signed_in(client, "sgm@camlitepe.bel.tr")
+    started = time.monotonic()
+    assert _upload(b, demo.id, _docx(*HUNGRY)).status_code == 302
+    assert time.monotonic() - started < 10
+    instance = db.session.execute(db.select(ProcessInstance)).scalars().first()
+    assert document_jobs.pending(instance.id)
+    app.config["DOCUMENT_TEMPLATE_CHECK_SECONDS"] = 2
+    try:
+        started = time.monotonic()
+        render_documents()
+        assert time.monotonic() - started < 15
+    finally:
+        app.config["DOCUMENT_TEMPLATE_CHECK_SECONDS"] = 10
+    failed = db.session.execute(db.select(AuditEvent).filter_by(action="document.failed", instance_id=instance.id)
+                                ).scalars().all()
+    assert [f.details["kind"] for f in failed] == ["circular"] and "timeout" in failed[0].details["error"]
+    assert not document_jobs.pending(instance.id)
 
 
 def test_status_report_slug_is_turkish_aware():

@@ -24,9 +24,11 @@ from stratflow.models import (
 from stratflow.services.accounts import hash_password
 
 from .conftest import signed_in
+from .helpers import render_documents
 
 
 def _ids(demo):
+    render_documents()
     instance = db.session.execute(db.select(ProcessInstance)).scalars().first()
     circular = db.session.execute(db.select(DocumentVersion).filter_by(instance_id=instance.id, kind="circular")
                                   .order_by(DocumentVersion.version.desc())).scalars().first()
@@ -92,7 +94,7 @@ def test_template_upload_checks_keep_the_previous_template(demo, client, app):
     assert active.version == 1
     instance_id, circular_id, _ = _ids(demo)
     latest = db.session.get(DocumentVersion, circular_id)
-    assert latest.template_id == active.id  # regenerated with the new template at once
+    assert latest.template_id == active.id  # regenerated with the new template (by the scheduler)
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(latest.docx)).paragraphs)
     assert "ÖZEL GENELGE" in text and "Zabıta Müdürlüğü" in text
 
@@ -128,6 +130,7 @@ def test_template_upload_checks_keep_the_previous_template(demo, client, app):
     assert b.post(f"{page}/circular/default", form_page=page).status_code == 302
     db.session.expire_all()
     assert db.session.execute(db.select(DocumentTemplate.active)).scalar_one() is False
+    render_documents()
     newest = db.session.execute(db.select(DocumentVersion).filter_by(instance_id=instance_id, kind="circular")
                                 .order_by(DocumentVersion.version.desc())).scalars().first()
     assert newest.template_id is None and newest.version == latest.version + 1

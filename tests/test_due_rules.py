@@ -12,9 +12,10 @@ from stratflow.calendar import add_months, add_working_days, legal_deadline, tar
 from stratflow.calendar.rules import ANCHORS, Offset, RuleError, evaluate, parse
 from stratflow.extensions import db
 from stratflow.models import AuditEvent, ProcessInstance, TaskRecord
-from stratflow.services import tasks
+from stratflow.services import calendars, tasks
 from stratflow.services.deadline_warnings import instance_warnings
-from stratflow.services.instances import load
+from stratflow.services.versions import read_workflow as load
+from tests.helpers import complete
 
 from .conftest import signed_in
 from .test_definitions import DATA
@@ -188,7 +189,7 @@ def test_a_moved_anchor_moves_open_tasks_only(demo, app):
     db.session.commit()
     new_target = add_months(_target(demo), -3)
     assert new_target != evaluation.due_date
-    tasks.complete(evaluation.id, _user("sgm@camlitepe.bel.tr"), dict(steps(demo_days))["plan_evaluation"])
+    complete(evaluation, dict(steps(demo_days))["plan_evaluation"])
     db.session.commit()
     db.session.expire_all()
     for step in ("policy_analysis", "stakeholder_analysis", "environment_analysis"):
@@ -240,13 +241,14 @@ def test_warnings_for_an_election_late_in_the_year(demo, client):
 def test_plan_adopted_late_is_flagged_not_blocked(demo, app):
     instance = _instance()
     deadline = legal_deadline(demo.election_date)
+    sched = calendars.of(instance.municipality).schedule
     with app.test_request_context():
-        late = instance_warnings(instance, [], {"council_outcome": "adopted",
-                                                "council_decision_date": (deadline + timedelta(days=9)).isoformat()})
-        on_time = instance_warnings(instance, [], {"council_outcome": "adopted",
-                                                   "council_decision_date": deadline.isoformat()})
-        meeting_late = instance_warnings(instance, [], {"council_meeting_date":
-                                                        (deadline + timedelta(days=2)).isoformat()})
+        late = instance_warnings([], {"council_outcome": "adopted",
+                                      "council_decision_date": (deadline + timedelta(days=9)).isoformat()}, sched)
+        on_time = instance_warnings([], {"council_outcome": "adopted",
+                                         "council_decision_date": deadline.isoformat()}, sched)
+        meeting_late = instance_warnings([], {"council_meeting_date":
+                                              (deadline + timedelta(days=2)).isoformat()}, sched)
     assert len(late) == 1 and "geç kabul kayda geçer" in late[0]
     assert on_time == []
     assert len(meeting_late) == 1 and "Girilen meclis toplantısı" in meeting_late[0]

@@ -13,7 +13,7 @@ from stratflow.extensions import db
 from stratflow.jobs.scheduler import run_due_jobs
 from stratflow.models import AuditEvent, OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
 from stratflow.services import instance_actions, instance_page, instances, phases, reminders, tasks
-from stratflow.services.instances import load
+from stratflow.services.versions import read_workflow as load
 
 from .conftest import signed_in
 from .test_api import api, check, new_municipality  # noqa: F401 - `api` is a fixture
@@ -336,8 +336,10 @@ def test_rewind_from_the_program_to_the_circular_draft_and_run_again(demo, clien
     assert all(e.details["reason"] == reason for e in _audits("task.rewound"))
     assert db.session.execute(db.select(TaskRecord).filter_by(state="completed")).scalars().all() == []
     # The phases stand where they stood while the circular draft was first open: nothing done.
-    assert [(s.key, s.state, s.progress) for s in phases.phase_statuses(instance)] == \
-        [("circular", phases.ACTIVE, 0.0)] + [(p.key, phases.NOT_REACHED, 0.0) for p in phases.PHASES[1:]]
+    statuses = phases.of_instance(instance)
+    assert [(s.key, s.state, s.progress) for s in statuses] == \
+        [("circular", phases.ACTIVE, 0.0)] + [(s.key, phases.NOT_REACHED, 0.0) for s in statuses[1:]]
+    assert len(statuses) == 9
     status = instance_page.status(instance)
     assert status.completed_tasks == [] and [t.id for t in status.open_tasks] == [circular.id]
     assert all(cell is None for row in status.matrix for cell in row.cells.values())
@@ -362,7 +364,7 @@ def test_rewind_from_the_program_to_the_circular_draft_and_run_again(demo, clien
 
 
 def _organisation(instance) -> float:
-    return next(s.progress for s in phases.phase_statuses(instance) if s.key == "organisation")
+    return next(s.progress for s in phases.of_instance(instance) if s.key == "organisation")
 
 
 def test_rewind_inside_an_open_parallel_region_keeps_the_other_branch(demo, client):

@@ -107,8 +107,8 @@ def test_entered_council_meeting_moves_the_timeline_marker(scenario, client, mon
     from stratflow.services import instance_page
     real = instance_page._engine_view
 
-    def with_meeting(instance):
-        progress, data = real(instance)
+    def with_meeting(instance, workflow=None):
+        progress, data = real(instance, workflow)
         return progress, dict(data, council_meeting_date="2026-07-07")
     monkeypatch.setattr(instance_page, "_engine_view", with_meeting)
     tree = page_tree(client, scenario)

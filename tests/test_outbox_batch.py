@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from stratflow.extensions import db
 from stratflow.mail import delivery
 from stratflow.models import OutboxMessage, ProcessInstance, TaskRecord, User
-from stratflow.services import deadlines, reminders, tasks
+from stratflow.services import calendars, reminders, tasks
 
 from .test_mail_delivery import Recorder, _free_port, _plan, _rows
 
@@ -73,7 +73,7 @@ def test_pending_countdowns_are_cancelled_with_the_council_decision(demo, app):
     for record in db.session.execute(db.select(TaskRecord)).scalars():
         record.due_date = None
     db.session.commit()
-    deadline = deadlines.schedule(demo).legal_deadline
+    deadline = calendars.of(demo).schedule.legal_deadline
     day = deadline - timedelta(days=30)
     assert reminders.plan_due(datetime.combine(day, datetime.min.time()).replace(hour=9)) == 2
     db.session.commit()
@@ -90,7 +90,7 @@ def test_pending_countdowns_are_cancelled_with_the_council_decision(demo, app):
 
     # The council decision is recorded (the record's step is rewritten: walking the whole process to it
     # is tests/test_strategic_plan.py's work): in the same transaction the countdown is cancelled.
-    second.bpmn_id = reminders.COUNCIL_DECISION
+    second.bpmn_id = "council_decision"
     db.session.flush()
     tasks.complete(second.id, _manager(second), NOMINATION)
     states = {r.state for r in db.session.execute(db.select(OutboxMessage)

@@ -75,16 +75,19 @@ def frozen_demo(ctx, definition):
 
 
 def expected_risk(today: date) -> tuple[float, int]:
-    """Remaining work and time left for the demo (circular done, organisation at (1+1+1/12+0)/4)."""
+    """Remaining work and time left for the demo (circular done, organisation at (1+1+1/12+0)/4).
+    The targets of milestones without a task come from their rules on the anchors the transitions
+    recorded: the nomination deadline (mazbata + 30 days, 5 May) and the circular's approval day."""
     mazbata, meeting = date(2024, 4, 5), date(2024, 9, 3)   # target: first Tuesday of September
     targets = [date(2024, 4, 20),  # circular: mazbata + 15 days
-               date(2024, 6, 26),  # analysis: meeting - 2 months - 5 workdays (organisation, program share)
+               date(2024, 5, 10),  # organisation: nomination_deadline (Sunday 5 May) + 5 workdays
+               date(2024, 6, 24),  # program: circular_date (24 April, the load day) + 2 months
+               date(2024, 6, 26),  # analysis: meeting - 2 months - 5 workdays
                date(2024, 7, 10),  # future: meeting - 2 months + 5 workdays
                date(2024, 8, 3),   # strategy: meeting - 1 month
                date(2024, 8, 19),  # approval: meeting - 10 workdays (30 August is a holiday)
                meeting]
-    spans = [wd(mazbata, targets[0])] + [wd(targets[0], targets[1]) / 3] * 3 + \
-        [wd(a, b) for a, b in zip(targets[1:], targets[2:], strict=False)]
+    spans = [wd(mazbata, targets[0])] + [wd(a, b) for a, b in zip(targets, targets[1:], strict=False)]
     progress = [1.0, (2 + 1 / 12) / 4] + [0.0] * 6
     return round(sum(s * (1 - p) for s, p in zip(spans, progress, strict=True)), 1), wd(today, meeting)
 
@@ -130,15 +133,16 @@ def test_cockpit_and_overview_agree(frozen_demo):
         (single.risk, single.percent, single.overdue, single.target_meeting)
 
 
-def test_batched_schedules_equal_the_single_ones(frozen_demo):
-    from stratflow.services import deadlines
+def test_batched_calendars_equal_the_single_ones(frozen_demo):
+    from stratflow.calendar import build_schedule
+    from stratflow.services import calendars
     other = Municipality(name="Deniz Belediyesi", province="İzmir", type="buyuksehir", population=4_000_000,
                          election_date=date(2024, 3, 31), council_weekday="monday")
     db.session.add(other)
     db.session.flush()
-    batch = overview.schedules_for([frozen_demo, other])
-    assert batch[frozen_demo.id] == deadlines.schedule(frozen_demo)
-    assert batch[other.id] == deadlines.schedule(other)
+    batch = calendars.of_many([frozen_demo, other])
+    assert batch[frozen_demo.id].schedule == calendars.of(frozen_demo).schedule
+    assert batch[other.id].schedule == build_schedule(date(2024, 3, 31), "buyuksehir", 0, 8, {}, frozenset())
 
 
 # -- the page ----------------------------------------------------------------------------------------

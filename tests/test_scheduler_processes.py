@@ -157,10 +157,10 @@ def _sleep_until(moment: datetime) -> None:
 
 
 def test_reminder_due_while_the_scheduler_was_killed_goes_out_after_restart(demo, schedulers, smtp):
-    due = _soon(4)
-    [row] = _reminders_due_at(due)
     first = schedulers.start()
-    schedulers.wait_for_lock_holder()
+    schedulers.wait_for_lock_holder()  # up and polling (starting alone can take seconds on a busy machine)
+    due = _soon(3)
+    [row] = _reminders_due_at(due)
     time.sleep(1)  # at least one poll before the due time: nothing to send yet
     assert utcnow() < due, "the machine is too slow for this test's margins"
     schedulers.kill(first)
@@ -181,13 +181,14 @@ def test_a_bpmn_timer_due_while_the_scheduler_was_down_fires_after_restart(demo,
     instance = db.session.execute(db.select(ProcessInstance)).scalar_one()
     planned = instance.next_timer_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(LOCAL).isoformat()
     assert planned in instance.state  # the nomination deadline's boundary timer
+    first = schedulers.start()
+    schedulers.wait_for_lock_holder()  # up and polling
     due = _soon(3)
     # Bring the circular's deadline forward to a moment a few seconds ahead of the real clock.
     instance.state = instance.state.replace(planned, due.replace(tzinfo=ZoneInfo("UTC")).isoformat())
     instance.next_timer_at = due
     db.session.commit()
-    first = schedulers.start()
-    schedulers.wait_for_lock_holder()
+    time.sleep(1)  # at least one poll before the due time: nothing fires yet
     assert utcnow() < due, "the machine is too slow for this test's margins"
     schedulers.kill(first)
     _sleep_until(due + timedelta(seconds=1))

@@ -13,7 +13,7 @@ from stratflow.calendar import add_working_days, is_working_day, legal_deadline
 from stratflow.calendar.reminder_policy import PolicyError, ReminderPolicy, parse_policy
 from stratflow.extensions import db
 from stratflow.models import AuditEvent, LeaveDay, MunicipalitySettings, ProcessInstance, TaskRecord
-from stratflow.services import deadlines, definitions, reminders
+from stratflow.services import calendars, definitions, reminders
 from stratflow.services import settings as settings_service
 
 from .conftest import signed_in
@@ -136,17 +136,17 @@ def test_recess_month_setting_changes_the_target_meeting(demo, client):
     # August meeting; with no recess at all it is September's again.
     demo.election_date, demo.mazbata_date = date(2024, 3, 31), date(2024, 4, 5)
     db.session.commit()
-    before = deadlines.schedule(demo)
+    before = calendars.of(demo).schedule
     assert before.target.date == date(2024, 9, 3) and before.recess_month == 8
     browser = signed_in(client, COORDINATOR)
     assert _post_settings(browser, demo, recess_month="9").status_code == 302
     db.session.expire_all()
-    after = deadlines.schedule(demo)
+    after = calendars.of(demo).schedule
     assert after.recess_month == 9 and after.target.date == date(2024, 8, 6)  # August meets now
     assert _post_settings(browser, demo, recess_month="none").status_code == 302
     db.session.expire_all()
-    assert deadlines.schedule(demo).recess_month is None
-    assert deadlines.schedule(demo).target.date == date(2024, 9, 3)
+    assert calendars.of(demo).schedule.recess_month is None
+    assert calendars.of(demo).schedule.target.date == date(2024, 9, 3)
     [event] = _audits("municipality.settings_changed")[-1:]
     assert event.details["changes"]["recess_month"] == [9, None]
     page = _text(browser.get(f"/municipalities/{demo.id}"))
@@ -189,7 +189,7 @@ def test_municipality_election_date_edit_moves_open_tasks_at_once(demo, client):
         facts["mazbata_date"] = (new_election + timedelta(days=5)).isoformat()
     assert browser.post(f"/municipalities/{demo.id}", facts).status_code == 302
     db.session.expire_all()
-    target = deadlines.schedule(demo).target.date or legal_deadline(new_election)
+    target = calendars.of(demo).schedule.target.date or legal_deadline(new_election)
     expected = target - timedelta(days=20)
     assert {t.due_date for t in _tasks("team_nomination")} == {expected} != old
     assert {t.id: t.due_date for t in _tasks("circular_approval", "completed")} == completed
@@ -218,7 +218,7 @@ def test_leave_day_shifts_a_working_day_offset_and_moves_open_tasks(demo, client
     assert response.status_code == 302
     assert {t.due_date for t in _tasks("team_nomination")} == {add_working_days(demo.mazbata_date, 10, [leave])}
     assert add_working_days(demo.mazbata_date, 10, [leave]) == add_working_days(due, 1)
-    assert deadlines.schedule(demo).leave_days == frozenset({leave})
+    assert calendars.of(demo).schedule.leave_days == frozenset({leave})
     [added] = _audits("leave_day.added")
     assert added.details == {"day": leave.isoformat(), "label": "Cumhurbaşkanlığı Genelgesi ile idari izin"}
     page = _text(admin.get(f"/leave-days?year={leave.year}"))
@@ -280,7 +280,7 @@ def test_countdown_days_setting(demo, app, client):
     for record in db.session.execute(db.select(TaskRecord)).scalars():
         record.due_date = None
     db.session.commit()
-    deadline = deadlines.schedule(demo).legal_deadline
+    deadline = calendars.of(demo).schedule.legal_deadline
     for days in (60, 30, 14, 11):
         with time_machine.travel(_at(deadline - timedelta(days=days)), tick=False):
             assert reminders.plan_due(datetime.combine(deadline - timedelta(days=days), datetime.min.time())
@@ -294,6 +294,7 @@ def test_countdown_days_setting(demo, app, client):
 def test_settings_service_defaults_follow_the_app_config(demo, app):
     row = settings_service.current(demo)
     assert row.recess_month == 8 and row.due_rules == {}
-    assert settings_service.reminder_policy_of(row) == ReminderPolicy(
+    cal = calendars.of(demo)
+    assert cal.settings.reminder_policy() == ReminderPolicy(
         tuple(app.config["REMINDER_DAYS"]), True, app.config["OVERDUE_EVERY"], tuple(app.config["ESCALATION_DAYS"]))
-    assert settings_service.countdown_days_of(row) == tuple(app.config["COUNTDOWN_DAYS"])
+    assert cal.settings.countdown() == tuple(app.config["COUNTDOWN_DAYS"])

@@ -21,7 +21,7 @@ from stratflow.extensions import db
 from stratflow.jobs.scheduler import run_due_jobs
 from stratflow.models import ProcessInstance, RoleAssignment, TaskRecord, User
 from stratflow.services import forms, tasks
-from stratflow.services.instances import load
+from stratflow.services.versions import read_workflow as load
 
 from .conftest import ROOT
 from .test_api import Api, api, check  # noqa: F401 - `api` is a fixture

@@ -55,7 +55,7 @@ def test_tick_now_fires_a_timer_due_by_then(demo, app):
 
 def test_the_engine_clock_is_only_moved_inside_advance(demo, app):
     from stratflow.engine import runtime
-    from stratflow.services.instances import load
+    from stratflow.services.versions import read_workflow as load
 
     instance, _kickoff = _waiting_on_the_kickoff_timer()
     workflow = load(instance)

@@ -27,7 +27,7 @@ down_revision = "0007_remind_on"
 branch_labels = None
 depends_on = None
 
-PROCESS_ANCHORS = ("kickoff_date", "analysis_deadline", "review_deadline", "council_meeting_date",
+PROCESS_ANCHORS = ("nomination_deadline", "kickoff_date", "analysis_deadline", "review_deadline", "council_meeting_date",
                    "council_decision_date")
 COMPLETED, READY = 64, 16
 TURKEY = timedelta(hours=3)

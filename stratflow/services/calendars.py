@@ -171,3 +171,9 @@ def leave_days() -> frozenset[date]:
 def default_policy(config=None) -> ReminderPolicy:
     """The application's configured reminder policy (what a municipality without settings gets)."""
     return Settings().reminder_policy(config)
+
+
+def forget() -> None:
+    """Empty this process's cache (tests that count queries start from a cold cache)."""
+    with _lock:
+        _cache.clear()

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from . import audit, deadlines, transition, versions
+from .context import context_of
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -153,7 +154,7 @@ def refresh(instance, actor, data: dict, step: str | None = None) -> list[Docume
         return []
     latest = _latest(instance.id)
     templates = _active_templates(instance.municipality_id)
-    facts = _facts(transition.context_of(instance), data)
+    facts = _facts(context_of(instance), data)
     made = []
     for kind in due:
         template = templates.get(kind.key)

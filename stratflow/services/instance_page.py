@@ -20,10 +20,10 @@ from . import (
     phases,
     progress,
     timeline,
-    transition,
     unit_matrix,
     versions,
 )
+from .context import context_of
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Page:
 
 def status(instance, today: date | None = None, workflow=None) -> Status:
     today = today or progress.local_today()
-    ctx = transition.context_of(instance)
+    ctx = context_of(instance)
     records = progress.task_records(instance.id)
     engine_progress, data = _engine_view(instance, workflow)
     open_tasks = [t for t in records if t.state == "open"]

@@ -26,7 +26,8 @@ from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import DefinitionVersion, Municipality, ProcessDefinition, ProcessInstance, TaskRecord
 from ..models.task import VOID_TASK_STATES
-from . import calendars, deadlines, phases, risk, transition, versions
+from . import calendars, deadlines, phases, risk, versions
+from .context import Context
 from .definitions import current_version
 
 LOCAL = ZoneInfo("Europe/Istanbul")
@@ -109,7 +110,7 @@ def risk_split(meaning) -> tuple[set, frozenset]:
 def summarize(municipality, instance, records: list, today: date, cal: calendars.Calendar) -> Overview:
     """The figures of one municipality (with its latest instance and that instance's records)."""
     sched = cal.schedule
-    ctx = transition.Context(instance=instance, version=versions.of_instance(instance), calendar=cal) \
+    ctx = Context(instance=instance, version=versions.of_instance(instance), calendar=cal) \
         if instance else None
     meeting, entered = target_meeting(ctx, sched)
     statuses = phases.phase_statuses(ctx, records, today) if ctx else []
@@ -235,14 +236,14 @@ def cockpit(user, province: str | None = None, type: str | None = None, phase: s
     followed = followed_municipalities(user)
     provinces = sorted({m.province for m in followed}, key=tr_sort_key)
     types = [t for t in ("buyuksehir", "il", "ilce", "belde") if any(m.type == t for m in followed)]
-    phase_options = cockpit_phases()
+    instances = latest_instances([m.id for m in followed])
+    phase_options = cockpit_phases(instances.values())
     filters = {"province": province if province in provinces else None,
                "type": type if type in types else None,
                "phase": phase if phase in {k for k, _l in phase_options} | {"done", "none"} else None}
     chosen = [m for m in followed if (not filters["province"] or m.province == filters["province"])
               and (not filters["type"] or m.type == filters["type"])]
-    instances = latest_instances([m.id for m in chosen])
-    records = records_by_instance([i.id for i in instances.values()])
+    records = records_by_instance([instances[m.id].id for m in chosen if m.id in instances])
     cals = calendars.of_many(chosen)
     rows = [summarize(m, instances.get(m.id), records.get(instances[m.id].id, []) if m.id in instances else [],
                       today, cals[m.id]) for m in chosen]
@@ -253,9 +254,11 @@ def cockpit(user, province: str | None = None, type: str | None = None, phase: s
                    phases=phase_options)
 
 
-def cockpit_phases() -> list[tuple[str, object]]:
-    """(key, label) of the phases the current version of the followed process declares."""
-    version = current_version(PROCESS_KEY)
+def cockpit_phases(instances) -> list[tuple[str, object]]:
+    """(key, label) of the phases of the followed process: as its newest version among these
+    instances declares them (the current version when there are none)."""
+    newest = max(instances, key=lambda i: (i.version.version, i.version_id), default=None)
+    version = newest.version if newest is not None else current_version(PROCESS_KEY)
     return [(p.key, phases.label(p)) for p in versions.info(version).meaning.phases] if version else []
 
 

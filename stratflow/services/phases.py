@@ -16,6 +16,7 @@ from flask_babel import gettext
 from ..engine import PhaseDef
 from ..models.task import VOID_TASK_STATES
 from . import deadlines
+from .context import context_of
 
 
 def label(phase: PhaseDef) -> str:
@@ -79,6 +80,15 @@ def phase_statuses(ctx, records: list, today: date | None = None, data: dict | N
             open_tasks=open_tasks,
             overdue=sum(1 for r in open_tasks if r.due_date and r.due_date < today)))
     return statuses
+
+
+def of_instance(instance, today: date | None = None) -> list[PhaseStatus]:
+    """The phases of an instance from its task records and recorded anchors."""
+    from ..extensions import db
+    from ..models import TaskRecord
+    records = db.session.execute(db.select(TaskRecord).where(TaskRecord.instance_id == instance.id)
+                                 .order_by(TaskRecord.created_at)).scalars().all()
+    return phase_statuses(context_of(instance), records, today)
 
 
 def current_phase(statuses: list[PhaseStatus]) -> PhaseStatus | None:

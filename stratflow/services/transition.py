@@ -22,8 +22,6 @@ permission check is here, so every caller (web, API, command line, scheduler) ge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -32,32 +30,14 @@ from ..calendar import rules
 from ..extensions import db
 from ..models import AuditEvent, DefinitionVersion, DocumentJob, ProcessInstance, TaskRecord
 from ..models.base import utcnow
-from . import Forbidden, NotFound, ServiceError, access, calendars, deadlines, outbox, versions
+from . import Forbidden, NotFound, ServiceError, access, deadlines, outbox
+from .context import Context, context_of
+
+__all__ = ["Context", "context_of"]
 
 SYSTEM, MANAGE, TASK = "system", "manage", "task"  # who may run it: see `_check`
 ACTIVE = ("running", "suspended")
-
-
-@dataclass
-class Context:
-    """What one transition knows of its instance; read once, at `begin`."""
-    instance: ProcessInstance
-    version: versions.VersionInfo
-    calendar: calendars.Calendar
-
-    @property
-    def municipality(self):
-        return self.instance.municipality
-
-    @property
-    def schedule(self):
-        return self.calendar.schedule
-
-
-def context_of(instance: ProcessInstance) -> Context:
-    """The context of an instance already loaded (pages, start)."""
-    return Context(instance=instance, version=versions.info(instance.version),
-                   calendar=calendars.of(instance.municipality))
+DATA_ANCHORS = ("nomination_deadline", *rules.PROCESS_ANCHORS)  # due-date anchors the forms write
 
 
 class Transition:
@@ -140,7 +120,7 @@ class Transition:
         data = dict(self.workflow.data)
         for human in ready.values():
             data.update(human.data)
-        for name in rules.PROCESS_ANCHORS:
+        for name in DATA_ANCHORS:
             day = deadlines.iso_date(data.get(name))
             if day is not None:
                 anchors[name] = day.isoformat()
