@@ -59,11 +59,13 @@ browser:  ## Debian's Chromium (Playwright tests), LibreOffice (PDF documents) a
 lint: dev-venv
 	$(BIN)/ruff check .
 
+# Two workers (pytest-xdist). The browser tests drive the same server code on either database: they
+# run once, on SQLite; everything else runs on both.
 test-sqlite: dev-venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 test-postgres: dev-venv
-	STRATFLOW_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	STRATFLOW_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n 2 -m "not browser"
 
 benchmark: dev-venv
 	$(BIN)/python benchmarks/complete_task.py

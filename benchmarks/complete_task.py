@@ -170,11 +170,12 @@ def _complete(instance_id: int, bpmn_id: str, actor, data: dict) -> None:
 
 def stored_state(app, instance_id: int) -> tuple[str, str, str]:
     """(spec cache key, spec JSON, engine state) of an instance as the database holds it now."""
-    from stratflow.models import ProcessInstance
-    from stratflow.services.instances import spec_key
+    from stratflow.models import DefinitionVersion, ProcessInstance
+    from stratflow.services import versions
     with app.app_context():
         instance = db.session.get(ProcessInstance, instance_id)
-        return spec_key(instance.version), instance.version.spec_json, instance.state
+        spec_json = db.session.get(DefinitionVersion, instance.version_id).spec_json
+        return versions.info(instance.version).spec_key, spec_json, instance.state
 
 
 def data_variable(key: str, spec_json: str, state: str, task_id: str) -> str | None:

@@ -97,6 +97,7 @@ def build(app, municipalities: int, units: int, tasks: int) -> dict:
                                 if role == "unit_manager"][:3]
             instance = ProcessInstance(version_id=version_id, municipality_id=m.id,
                                        title=f"{m.name} Stratejik Planı", status="running", state=state,
+                                       anchors=dict(template.anchors or {}),
                                        state_schema=template.state_schema, revision=1, started_at=now,
                                        updated_at=now)
             db.session.add(instance)
@@ -123,11 +124,12 @@ def build(app, municipalities: int, units: int, tasks: int) -> dict:
 
 
 def _step_names(instance_id: int) -> list[tuple[str, str]]:
-    from stratflow.models import TaskRecord
-    from stratflow.services import phases
+    from stratflow.models import ProcessInstance, TaskRecord
+    from stratflow.services import versions
     rows = dict(db.session.execute(db.select(TaskRecord.bpmn_id, TaskRecord.name)
                                    .where(TaskRecord.instance_id == instance_id)).all())
-    steps = [s for phase in phases.PHASES for s in phase.steps if "|" not in s]
+    meaning = versions.of_instance(db.session.get(ProcessInstance, instance_id)).meaning
+    steps = [s for phase in meaning.phases for step in phase.steps for s in step[:1]]
     return [(s, rows.get(s, s.replace("_", " ").title())) for s in steps]
 
 

@@ -108,7 +108,7 @@ def test_consultant_sees_instance_but_cannot_complete(demo, client):
     page = b.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert 'value="submit"' not in page  # read-only
     r = b.post(f"/tasks/{task.id}", {"action": "submit", "no_nominee": "1", "no_nominee_reason": "Yok, yok."})
-    assert r.status_code == 409
+    assert r.status_code == 403  # as in the API: a viewer may look, not act
     assert db.session.get(TaskRecord, task.id).state == "open"
     assert b.get("/").get_data(as_text=True).count("data-task=") == 0
 

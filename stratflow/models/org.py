@@ -67,7 +67,9 @@ class User(UserMixin, db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     municipality = db.relationship("Municipality")
-    roles = db.relationship("RoleAssignment", back_populates="user", lazy="selectin",
+    # Loaded when asked for (the signed-in user's, once per request), not with every user a query
+    # returns (assignees, completers, actors of audit rows).
+    roles = db.relationship("RoleAssignment", back_populates="user",
                             cascade="all, delete-orphan")
 
     @property

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from .. import engine
 from ..engine import lint
@@ -30,6 +31,21 @@ class DefinitionRejected(ServiceError):
         super().__init__(_("Süreç tanımı reddedildi: %(n)d hata.", n=len(report.errors)),
                          code="definition_invalid")
         self.report = report
+
+
+class ConcurrentImport(ServiceError):
+    """Another version of the same process was imported at the same moment."""
+
+    def __init__(self):
+        super().__init__(_("Aynı süreç için aynı anda başka bir sürüm yüklendi; listeyi yenileyip tekrar deneyin."),
+                         code="conflict")
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the caller rolls back
+        raise ConcurrentImport() from exc
 
 
 @dataclass
@@ -75,7 +91,7 @@ def import_upload(data: bytes, filename: str, forms: dict[str, bytes], max_bytes
     if definition is None:
         definition = ProcessDefinition(key=compiled.process_id, name=compiled.name)
         db.session.add(definition)
-        db.session.flush()
+        _flush()
     current = definition.current
     if current is not None and current.content_hash == digest:
         return ImportResult(current, False, report)
@@ -87,7 +103,7 @@ def import_upload(data: bytes, filename: str, forms: dict[str, bytes], max_bytes
         lane_roles=compiled.lane_roles, spec_schema=engine.SPEC_SCHEMA,
         created_by_id=getattr(actor, "id", None))
     db.session.add(version)
-    db.session.flush()
+    _flush()
     audit.record("definition.imported", actor, key=definition.key, version=version.version,
                  filename=version.filename, content_hash=digest, forms=sorted(used), source=source,
                  warnings=[f.as_text() for f in report.warnings])

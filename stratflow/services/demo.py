@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..extensions import db
-from ..models import Municipality, RoleAssignment, SpendingUnit, User
+from ..models import Municipality, RoleAssignment, SpendingUnit, TaskRecord, User
 from . import instances, tasks
 from .accounts import hash_password
 
@@ -160,7 +160,6 @@ def _user(email: str) -> User:
 
 
 def _open(instance):
-    from ..models import TaskRecord
     return list(db.session.execute(db.select(TaskRecord).filter_by(
         instance_id=instance.id, state="open")).scalars())
 

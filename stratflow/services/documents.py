@@ -21,9 +21,9 @@ from ..documents.isolation import check_template_isolated
 from ..documents.render import TemplateProblem
 from ..documents.variables import top_level
 from ..extensions import db
-from ..models import DocumentTemplate, DocumentVersion, Municipality
+from ..models import DocumentTemplate, DocumentVersion, Municipality, ProcessInstance
 from ..pdf import PdfUnavailable, docx_to_pdf
-from . import Conflict, NotFound, ServiceError, audit, document_jobs, valid_id, versions
+from . import Conflict, Forbidden, NotFound, ServiceError, access, audit, document_jobs, valid_id, versions
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_TEMPLATE_BYTES = 5_000_000
@@ -34,6 +34,23 @@ DEFAULT_MAX_TEMPLATE_BYTES = 5_000_000
 def can_see(user, municipality_id: int) -> bool:
     """Anyone holding a role in the municipality (the consultant too, read-only) and admins."""
     return user.is_admin or municipality_id in user.municipality_ids()
+
+
+def instance_visible(user, version: DocumentVersion) -> bool:
+    """Whether the user may open the instance page the document belongs to."""
+    instance = db.session.get(ProcessInstance, version.instance_id)
+    return instance is not None and access.can_view_instance(user, instance)
+
+
+def templates_municipality(user, municipality_id: int) -> Municipality:
+    """The municipality whose templates the user manages: NotFound for strangers, Forbidden for the
+    municipality's others."""
+    municipality = db.session.get(Municipality, municipality_id) if valid_id(municipality_id) else None
+    if municipality is None or not can_see(user, municipality_id):
+        raise NotFound()
+    if not can_manage_templates(user, municipality_id):
+        raise Forbidden()
+    return municipality
 
 
 def can_manage_templates(user, municipality_id: int) -> bool:

@@ -121,6 +121,16 @@ def eligible_people(municipality_id: int, unit_id: int | None = None) -> list[Us
     return list(db.session.execute(query).scalars())
 
 
+def reassign_in(instance_id: int, task_id: str, actor, assignee_id: int | None, reason) -> TaskRecord:
+    """`reassign` for a task picked on an instance's page: it must be one of that instance's."""
+    record = db.session.get(TaskRecord, task_id) if isinstance(task_id, str) and 0 < len(task_id) <= 36 else None
+    if record is None or record.instance_id != instance_id:
+        instance_for_action(actor, instance_id)  # 404 / 403 first
+        message = _("Yeniden atanacak açık görevi seçin.")
+        raise ServiceError(message, code="validation", field_errors={"task_id": message})
+    return reassign(task_id, actor, assignee_id, reason)
+
+
 def reassign(task_id: str, actor, assignee_id: int | None, reason) -> TaskRecord:
     """Give an open task to one person, or (assignee_id None) back to everyone holding its role."""
     record = db.session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None

@@ -107,7 +107,7 @@ def page(instance, args, actor=None, today: date | None = None) -> Page:
     opts = audit_trail.options(instance.id, st.records)
     filters = audit_trail.parse(args, opts)
     view = progress.instance_view(instance, st.records, st.data, audit_trail.rows(instance.id, filters),
-                                  st.schedule)
+                                  st.schedule, st.holders)
     started = progress.local_day(instance.started_at)
     tl = timeline.build(st.phases, started=started, election=instance.municipality.election_date,
                         legal_deadline=st.legal_deadline, meeting=st.target_meeting,

@@ -37,9 +37,10 @@ def start_instance(municipality: Municipality, actor, key: str = MAIN_PROCESS) -
     except engine.EngineError as exc:
         raise ServiceError(_("Süreç başlatılamadı: %(error)s", error=str(exc))) from exc
     year = municipality.election_date.year
+    title = f"{municipality.name} {year + 1}–{year + 5} Stratejik Planı" if key == MAIN_PROCESS else \
+        f"{municipality.name} — {version.definition.name}"
     instance = ProcessInstance(
-        version=version, municipality=municipality, status="running", anchors={},
-        title=f"{municipality.name} {year + 1}–{year + 5} Stratejik Planı",
+        version=version, municipality=municipality, status="running", anchors={}, title=title[:300],
         state="", state_schema=engine.STATE_SCHEMA, started_by_id=getattr(actor, "id", None))
     db.session.add(instance)
     db.session.flush()

@@ -6,11 +6,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import OutboxMessage
+from ..models.outbox import OUTBOX_STATES
 from . import NotFound, access, audit, valid_id
 
 WAITING = ("pending", "failed")  # what the senders deliver
 NOT_SENT = (*WAITING, "digest")  # what a closed task cancels
 LOG_LIMIT = 500
+STATES = OUTBOX_STATES  # the mail log's state filter
 
 
 def enqueue(**values) -> bool:

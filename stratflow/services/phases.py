@@ -14,6 +14,8 @@ from datetime import date
 from flask_babel import gettext
 
 from ..engine import PhaseDef
+from ..extensions import db
+from ..models import TaskRecord
 from ..models.task import VOID_TASK_STATES
 from . import deadlines
 from .context import context_of
@@ -84,8 +86,6 @@ def phase_statuses(ctx, records: list, today: date | None = None, data: dict | N
 
 def of_instance(instance, today: date | None = None) -> list[PhaseStatus]:
     """The phases of an instance from its task records and recorded anchors."""
-    from ..extensions import db
-    from ..models import TaskRecord
     records = db.session.execute(db.select(TaskRecord).where(TaskRecord.instance_id == instance.id)
                                  .order_by(TaskRecord.created_at)).scalars().all()
     return phase_statuses(context_of(instance), records, today)

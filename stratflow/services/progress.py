@@ -57,7 +57,7 @@ def task_records(instance_id: int) -> list[TaskRecord]:
 
 
 def instance_view(instance, records: list[TaskRecord] | None = None, data: dict | None = None,
-                  audit: list | None = None, sched=None) -> InstanceView:
+                  audit: list | None = None, sched=None, holders: dict | None = None) -> InstanceView:
     """The instance's steps, holders, audit and incidents; with its process `data` and schedule,
     also its deadline warnings (the instance page; the API leaves them out)."""
     records = task_records(instance.id) if records is None else records
@@ -69,7 +69,7 @@ def instance_view(instance, records: list[TaskRecord] | None = None, data: dict 
     by_unit: dict[str, list] = {}
     for t in open_tasks:
         by_unit.setdefault(t.unit.name if t.unit else "", []).append(t)
-    holders = _holders(instance.municipality_id, open_tasks)
+    holders = _holders(instance.municipality_id, open_tasks) if holders is None else holders
     if audit is None:
         audit = list(db.session.execute(
             db.select(AuditEvent).where(AuditEvent.instance_id == instance.id)

@@ -30,7 +30,9 @@ from flask import current_app
 from ..calendar import add_working_days, working_days_between
 from ..calendar.reminder_policy import PolicyError, ReminderPolicy, parse_policy
 from ..extensions import db
+from ..mail.compose import countdown_message, digest_message, reminder_message
 from ..models import OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
+from ..models.task import open_tasks_of_municipalities
 from . import calendars, outbox, versions
 
 LOCAL = ZoneInfo("Europe/Istanbul")
@@ -179,7 +181,6 @@ def _next_change(due: date, day: date, before: tuple[int, ...], every: int, on_d
 def recompute_later(municipality_id: int | None = None) -> None:
     """The next sweep looks at every open task (of one municipality) again: their policy, their
     calendar or their people changed."""
-    from ..models.task import open_tasks_of_municipalities
     db.session.execute(open_tasks_of_municipalities(None if municipality_id is None else [municipality_id]))
 
 
@@ -276,8 +277,6 @@ def initial_state(user: User) -> str:
 
 
 def _plan_task_reminders(now: datetime, day: date, config) -> int:
-    from ..mail.compose import reminder_message
-
     cache: dict = {}
     open_tasks = open_tasks_with_due_dates(None if _full_sweep_needed(config) else day)
     if not open_tasks:
@@ -388,8 +387,6 @@ def plan_countdowns(now: datetime, day: date, config) -> int:
     (instance, recipient, threshold). A fixed number of queries whatever the number of instances:
     schedules and settings for all municipalities at once; instances before their first threshold
     cost nothing more."""
-    from ..mail.compose import countdown_message
-
     instances = countdown_instances()
     if not instances:
         return 0
@@ -428,8 +425,6 @@ def digest_key(user_id: int, day: date) -> str:
 def plan_digests(now: datetime, day: date) -> int:
     """One digest mail per reader and day, collecting the reminders waiting for it (state
     "digest"; they become "digested"). What comes after the day's digest waits for the next."""
-    from ..mail.compose import digest_message
-
     waiting = list(db.session.execute(
         db.select(OutboxMessage).where(OutboxMessage.state == "digest", OutboxMessage.created_at <= now)
         .order_by(OutboxMessage.recipient_id, OutboxMessage.created_at, OutboxMessage.id)).scalars())

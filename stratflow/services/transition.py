@@ -251,19 +251,20 @@ def _lock(instance_id: int | None, task_id: str | None) -> Context:
 
 
 def _check(actor, need: str, instance: ProcessInstance, task: TaskRecord | None) -> None:
+    """A task: its actors may, an instance viewer gets Forbidden, anyone else NotFound (the task is
+    invisible to them). Managing: the municipality's coordinators and admins may, its other people
+    get Forbidden, strangers NotFound."""
     if need == SYSTEM:
         return
     if need == TASK:
         if task is None:
             raise NotFound()
-        allowed = access.may_act_on(actor, task)
-    else:
-        allowed = access.can_manage(actor, instance.municipality_id)
-    if allowed:
+        if access.may_act_on(actor, task):
+            return
+        raise Forbidden() if access.can_view_instance(actor, instance) else NotFound()
+    if access.can_manage(actor, instance.municipality_id):
         return
-    if access.can_view_instance(actor, instance) or instance.municipality_id in actor.municipality_ids():
-        raise Forbidden()
-    raise NotFound()
+    raise Forbidden() if instance.municipality_id in actor.municipality_ids() else NotFound()
 
 
 def _holds(condition, data: dict) -> bool:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from .. import engine
 from ..extensions import db
 from ..models import DefinitionVersion, ProcessDefinition
+from . import ServiceError
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,6 @@ def of_instance(instance) -> VersionInfo:
 
 def read_workflow(instance) -> engine.Workflow:
     """The stored engine state of an instance, for reading (pages; no lock, nothing is stored)."""
-    from flask_babel import gettext as _
-
-    from . import ServiceError
     try:
         return of_instance(instance).load(instance.state)
     except engine.EngineError as exc:

@@ -1,4 +1,5 @@
-"""Blueprints per area; views stay thin: parse input, call a service, commit, render."""
+"""Blueprints per area; views stay thin: parse input, call a service, render. Each request is one
+transaction, committed once by unit_of_work.commit_once (views never commit)."""
 
 from flask import render_template, request
 from flask_babel import gettext as _
@@ -18,6 +19,8 @@ def register_blueprints(app) -> None:
     app.register_blueprint(cockpit_bp)
     from .documents import bp as documents_bp
     app.register_blueprint(documents_bp)
+    from .unit_of_work import wrap_views
+    wrap_views(app)
 
     def page(code, message):
         if request.path.startswith("/api/"):

@@ -16,11 +16,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
 from ..services import NotFound
 from ..services import definitions as defs
+from . import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 BPMN_SUFFIXES = (".bpmn", ".xml")
@@ -56,14 +55,13 @@ def upload():
     try:
         result = defs.import_upload(data, filename, forms, current_app.config["MAX_BPMN_BYTES"],
                                     actor=current_user, source="web")
-        db.session.commit()
     except defs.DefinitionRejected as exc:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(exc.message, "error")
         return _render_list(form, report=exc.report, status=422)
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("Aynı süreç için aynı anda başka bir sürüm yüklendi; listeyi yenileyip tekrar deneyin."), "error")
+    except defs.ConcurrentImport as exc:
+        unit_of_work.discard()
+        flash(exc.message, "error")
         return _render_list(form, status=409)
     version = result.version
     if result.created:

@@ -15,10 +15,10 @@ from flask import Blueprint, current_app, g, jsonify, make_response, request, se
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 
-from ..extensions import csrf, db
-from ..services import Conflict, NotFound, ServiceError, access, accounts, forms, instances, progress, tasks
+from ..extensions import csrf
+from ..services import Forbidden, NotFound, ServiceError, access, accounts, forms, instances, progress, tasks
 from ..services import instance_actions as actions
-from . import api_json
+from . import api_json, unit_of_work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -30,7 +30,8 @@ _SERVICE_STATUS = {"not_found": 404, "conflict": 409, "throttled": 429, "forbidd
 _INBOX_STATES = ("open", "all")
 _MAX_ID = 2**31 - 1
 START_SCHEMA = {"type": "object", "required": ["municipality_id"],
-                "properties": {"municipality_id": {"type": "integer", "minimum": 1, "maximum": _MAX_ID}}}
+                "properties": {"municipality_id": {"type": "integer", "minimum": 1, "maximum": _MAX_ID},
+                               "process": {"type": "string", "minLength": 1, "maxLength": 100}}}
 
 
 class BadRequest(ServiceError):
@@ -72,7 +73,7 @@ def token_required(view):
         g.api_request = True
         user = _bearer_user()
         if user is None:
-            db.session.rollback()
+            unit_of_work.discard()
             response = make_response(problem(401, _("Geçerli bir API anahtarı gerekli (Authorization: Bearer …).")))
             response.headers["WWW-Authenticate"] = 'Bearer realm="stratflow"'
             return response
@@ -82,16 +83,11 @@ def token_required(view):
         try:
             response = make_response(view(user, *args, **kwargs))
         except ServiceError as exc:
-            db.session.rollback()
-            return _service_problem(exc)
+            response = make_response(_service_problem(exc))
         except BaseException:
-            db.session.rollback()
+            unit_of_work.discard()
             raise
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
+        return unit_of_work.finish(response)
     return wrapper
 
 
@@ -164,22 +160,20 @@ def get_task(user, task_id):
 @bp.post("/tasks/<task_id>/complete")
 @token_required
 def complete_task(user, task_id):
-    record, actionable = _visible_task(user, task_id)
-    if not actionable:
-        return problem(403, _("Bu görevi tamamlama yetkiniz yok."))
     data = json_object()
-    if record.state != "open":
-        raise Conflict(_("Bu görev artık açık değil."))
-    record = tasks.complete(record.id, user, data)
+    try:
+        record = tasks.complete(task_id, user, data)
+    except NotFound:
+        raise NotFound(_("Görev bulunamadı.")) from None
+    except Forbidden:
+        return problem(403, _("Bu görevi tamamlama yetkiniz yok."), "forbidden")
     return _task_detail(record, False)
 
 
 @bp.get("/instances")
 @token_required
 def instance_list(user):
-    items = access.visible_instances(user)
-    definitions, municipalities = api_json.instance_labels(items)
-    return {"instances": [api_json.instance_summary(i, definitions, municipalities) for i in items]}
+    return {"instances": [api_json.instance_summary(i) for i in access.visible_instances(user)]}
 
 
 @bp.post("/instances")
@@ -194,7 +188,7 @@ def create_instance(user):
         municipality = access.municipality_for(user, int(data["municipality_id"]), manage=True)
     except NotFound:
         raise NotFound(_("Belediye bulunamadı.")) from None
-    instance = instances.start_instance(municipality, user)
+    instance = instances.start_instance(municipality, user, data.get("process") or instances.MAIN_PROCESS)
     response = make_response(_instance_detail(instance), 201)
     response.headers["Location"] = url_for("api.get_instance", instance_id=instance.id)
     return response

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..extensions import db
-from ..models import DefinitionVersion, Municipality, ProcessDefinition
-
 
 def iso(value: date | datetime | None) -> str | None:
     if value is None:
@@ -43,27 +40,12 @@ def task_detail(t, *, form_schema: dict, instructions: str | None, can_complete:
     return body
 
 
-def instance_labels(instances: list) -> tuple[dict, dict]:
-    """Definition (key, version) and municipality name per id, in two light queries."""
-    version_ids = {i.version_id for i in instances}
-    municipality_ids = {i.municipality_id for i in instances}
-    definitions, municipalities = {}, {}
-    if version_ids:
-        rows = db.session.execute(
-            db.select(DefinitionVersion.id, ProcessDefinition.key, DefinitionVersion.version)
-            .join(DefinitionVersion.definition).where(DefinitionVersion.id.in_(version_ids)))
-        definitions = {vid: {"key": key, "version": version} for vid, key, version in rows}
-    if municipality_ids:
-        rows = db.session.execute(db.select(Municipality.id, Municipality.name)
-                                  .where(Municipality.id.in_(municipality_ids)))
-        municipalities = {mid: {"id": mid, "name": name} for mid, name in rows}
-    return definitions, municipalities
-
-
-def instance_summary(i, definitions: dict, municipalities: dict) -> dict:
+def instance_summary(i) -> dict:
+    """`i` with its municipality and version (with its definition) loaded (access.visible_instances)."""
     return {
         "id": i.id, "title": i.title, "status": i.status, "revision": i.revision,
-        "municipality": municipalities[i.municipality_id], "definition": definitions[i.version_id],
+        "municipality": ref(i.municipality), "definition": {"key": i.version.definition.key,
+                                                            "version": i.version.version},
         "started_at": iso(i.started_at), "updated_at": iso(i.updated_at),
         "completed_at": iso(i.completed_at), "next_timer_at": iso(i.next_timer_at),
     }
@@ -71,8 +53,7 @@ def instance_summary(i, definitions: dict, municipalities: dict) -> dict:
 
 def instance_detail(i, view) -> dict:
     """`view` is services.progress.InstanceView of the instance."""
-    definition = {"key": i.version.definition.key, "version": i.version.version}
-    body = instance_summary(i, {i.version_id: definition}, {i.municipality_id: ref(i.municipality)})
+    body = instance_summary(i)
     body["started_by"] = person(i.started_by)
     body["open_tasks"] = [{
         "id": t.id, "bpmn_id": t.bpmn_id, "name": t.name, "role": t.role, "unit": ref(t.unit),

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from ..extensions import db
 from ..services import ServiceError, accounts, outbox
+from . import unit_of_work
 from .forms import ActionForm, LanguageForm, LoginForm, TokenForm
 
 bp = Blueprint("auth", __name__)
@@ -30,12 +30,11 @@ def login():
                                          current_app.config["LOGIN_WINDOW_SECONDS"],
                                          current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
         except ServiceError as exc:
-            db.session.commit()  # keep the failed attempt: throttling counts it
+            unit_of_work.keep()  # the failed attempt is recorded: throttling counts it
             flash(exc.message, "error")
             return render_template("auth/login.html", form=form), 401
         session.clear()
         login_user(user)
-        db.session.commit()
         target = request.args.get("next", "")
         if not target.startswith("/") or target.startswith("//"):
             target = url_for("inbox.index")
@@ -57,7 +56,6 @@ def language():
     if form.validate_on_submit():
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
-            db.session.commit()
         session["locale"] = form.locale.data
     target = request.referrer or url_for("inbox.index")
     return redirect(target if target.startswith(request.host_url) else url_for("inbox.index"))
@@ -73,9 +71,8 @@ def profile():
         if form.validate_on_submit():
             try:
                 _token, secret = accounts.create_token(current_user, form.name.data)
-                db.session.commit()
             except ServiceError as exc:
-                db.session.rollback()
+                unit_of_work.discard()
                 flash(exc.message, "error")
                 status = 400
         else:
@@ -97,7 +94,6 @@ def mail_preference():
         return render_template("auth/profile.html", form=TokenForm(formdata=None), secret=None,
                                digest_form=_digest_form(), tokens=accounts.tokens_of(current_user)), 400
     outbox.set_digest(current_user, bool(form.mail_digest.data))
-    db.session.commit()
     flash(_("E-posta tercihiniz kaydedildi."), "success")
     return redirect(url_for("auth.profile"))
 
@@ -111,8 +107,6 @@ def revoke(token_id):
     try:
         accounts.revoke_token(current_user, token_id)
     except ServiceError:
-        db.session.rollback()
         return render_template("error.html", code=404, message=_("Anahtar bulunamadı.")), 404
-    db.session.commit()
     flash(_("API anahtarı iptal edildi."), "success")
     return redirect(url_for("auth.profile"))

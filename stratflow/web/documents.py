@@ -19,10 +19,9 @@ from flask_wtf.file import FileField, FileRequired
 
 from .. import documents as docs
 from ..documents.variables import PLACEHOLDERS
-from ..extensions import db
-from ..models import Municipality, ProcessInstance
-from ..services import NotFound, ServiceError, access, valid_id
+from ..services import Forbidden, NotFound, ServiceError
 from ..services import documents as service
+from . import unit_of_work
 from .forms import ActionForm
 
 bp = Blueprint("documents", __name__)
@@ -78,30 +77,24 @@ def pdf(version_id):
         flash(exc.message, "error")
         return redirect(url_for("instances.show", instance_id=instance_id, _anchor="documents")
                         if _sees_instance(version) else url_for("inbox.index"))
-    if made:  # cache it; a failed cache write still serves the file
-        db.session.commit()  # end the read transaction: the write below starts its own
-        try:
-            service.cache_pdf(version_id, data)
-            db.session.commit()
-        except Exception:  # noqa: BLE001
-            db.session.rollback()
+    if made:  # cached after the request's (read) transaction; a failed cache write still serves the file
+        unit_of_work.later(lambda: service.cache_pdf(version_id, data))
     return _send(data, "application/pdf", name)
 
 
 def _sees_instance(version) -> bool:
-    instance = db.session.get(ProcessInstance, version.instance_id)
-    return instance is not None and access.can_view_instance(current_user, instance)
+    return service.instance_visible(current_user, version)
 
 
 # -- templates ----------------------------------------------------------------------------------
 
-def _municipality(municipality_id: int) -> Municipality:
-    municipality = db.session.get(Municipality, municipality_id) if valid_id(municipality_id) else None
-    if municipality is None or not service.can_see(current_user, municipality_id):
+def _municipality(municipality_id: int):
+    try:
+        return service.templates_municipality(current_user, municipality_id)
+    except NotFound:
         abort(404)
-    if not service.can_manage_templates(current_user, municipality_id):
+    except Forbidden:
         abort(403)
-    return municipality
 
 
 def _templates_page(municipality, form=None, status: int = 200):
@@ -132,11 +125,10 @@ def upload(municipality_id, kind):
     upload = form.file.data
     try:
         template = service.upload_template(municipality, kind, upload.filename, upload.read(), current_user)
-        db.session.commit()
     except ServiceError as exc:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(exc.message, "error")
-        return _templates_page(db.session.get(Municipality, municipality_id), form, 422)
+        return _templates_page(_municipality(municipality_id), form, 422)
     flash(_("“%(kind)s” için şablon sürüm %(version)d kullanıma alındı.", kind=docs.BY_KEY[kind].title,
             version=template.version), "success")
     return redirect(url_for("documents.templates", municipality_id=municipality_id))
@@ -166,11 +158,10 @@ def _template_action(municipality_id, act, done_message):
         abort(400)
     try:
         result = act(municipality)
-        db.session.commit()
     except NotFound:
         abort(404)
     except ServiceError as exc:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(exc.message, "error")
         return redirect(url_for("documents.templates", municipality_id=municipality_id))
     flash(done_message(result), "success")

@@ -5,8 +5,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..services import Conflict, NotFound, ServiceError, access, documents, forms, tasks
+from ..services import NotFound, ServiceError, access, documents, forms, tasks
+from . import unit_of_work
 from .forms import ActionForm
 
 bp = Blueprint("inbox", __name__)
@@ -52,26 +52,24 @@ def submit(task_id):
     record, actionable = _task_or_404(task_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if record.state != "open" or not actionable:
-        flash(_("Bu görev artık açık değil ya da size atanmamış."), "error")
+    if record.state != "open":
+        flash(_("Bu görev artık açık değil."), "error")
         return _render(record, record.draft or {}, {}, 409)
+    if not actionable:
+        flash(_("Bu görevi tamamlama yetkiniz yok."), "error")
+        return _render(record, record.draft or {}, {}, 403)
     data = forms.parse(tasks.form_schema(record), request.form)
     try:
         if request.form.get("action") == "draft":
             tasks.save_draft(record, current_user, data)
-            db.session.commit()
             flash(_("Taslak kaydedildi."), "success")
             return redirect(url_for("inbox.task", task_id=record.id))
         tasks.complete(record.id, current_user, data)
-        db.session.commit()
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _render(db.session.get(type(record), task_id), data, {}, 409)
     except ServiceError as exc:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(exc.message, "error")
-        record = db.session.get(type(record), task_id)
-        return _render(record, data, exc.field_errors, 422 if exc.code == "validation" else 400)
+        record, actionable = _task_or_404(task_id)
+        status = {"validation": 422, "conflict": 409, "forbidden": 403}.get(exc.code, 400)
+        return _render(record, data, exc.field_errors, status, actionable)
     flash(_("“%(name)s” tamamlandı.", name=record.name), "success")
     return redirect(url_for("inbox.index"))

@@ -10,11 +10,10 @@ from flask import Blueprint, abort, flash, g, make_response, redirect, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..models import TaskRecord
 from ..parsing import parse_int
 from ..services import NotFound, ServiceError
 from ..services import instance_actions as actions
+from . import unit_of_work
 from .forms import ActionForm
 
 bp = Blueprint("instance_actions", __name__)
@@ -32,15 +31,12 @@ def _run(instance_id: int, call, success: str):
         abort(400)
     try:
         call()
-        db.session.commit()
     except NotFound:
-        db.session.rollback()
         abort(404)
     except actions.Forbidden:
-        db.session.rollback()
         abort(403)
     except ServiceError as exc:
-        db.session.rollback()
+        unit_of_work.discard()
         return _refused(instance_id, exc)
     flash(success, "success")
     return redirect(url_for("instances.show", instance_id=instance_id))
@@ -71,13 +67,8 @@ def assign(instance_id):
     task_id = request.form.get("task_id", "")
 
     def call():
-        record = db.session.get(TaskRecord, task_id) if 0 < len(task_id) <= 36 else None
-        if record is None or record.instance_id != instance_id:
-            actions.instance_for_action(current_user, instance_id)  # 404 / 403 first
-            message = _("Yeniden atanacak açık görevi seçin.")
-            raise ServiceError(message, code="validation", field_errors={"task_id": message})
-        actions.reassign(task_id, current_user, _int_or_none(request.form.get("assignee_id")),
-                         request.form.get("reason"))
+        actions.reassign_in(instance_id, task_id, current_user, _int_or_none(request.form.get("assignee_id")),
+                            request.form.get("reason"))
 
     return _run(instance_id, call, _("Görev yeniden atandı."))
 

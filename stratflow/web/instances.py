@@ -4,7 +4,6 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..services import (
     NotFound,
     ServiceError,
@@ -15,6 +14,7 @@ from ..services import (
     instances,
     timeline,
 )
+from . import unit_of_work
 from .forms import ActionForm
 
 bp = Blueprint("instances", __name__)
@@ -76,11 +76,10 @@ def start(municipality_id):
     try:
         municipality = access.municipality_for(current_user, municipality_id, manage=True)
         instance = instances.start_instance(municipality, current_user)
-        db.session.commit()
     except NotFound:
         abort(404)
     except ServiceError as exc:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(exc.message, "error")
         return redirect(url_for("instances.index"))
     flash(_("Süreç başlatıldı."), "success")

@@ -4,7 +4,6 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..models.outbox import OUTBOX_STATES
 from ..services import NotFound, outbox
 
 bp = Blueprint("maillog", __name__)
@@ -22,7 +21,7 @@ def index():
     if not outbox.can_read_log(current_user):
         abort(404)
     state = request.args.get("state")
-    state = state if state in OUTBOX_STATES else None
+    state = state if state in outbox.STATES else None
     return render_template("maillog/index.html", messages=outbox.mail_log(current_user, state),
                            state=state, state_labels=STATE_LABELS)
 

@@ -14,9 +14,9 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..extensions import db
 from ..parsing import parse_int
 from ..services import NotFound, ServiceError, access, calendars, imports, municipalities, people, settings
+from . import unit_of_work
 from .forms import ActionForm
 from .labels import ROLE_LABELS
 
@@ -116,16 +116,14 @@ def _submitted(form) -> None:
 
 
 def _commit(action, *args):
-    """Run a service call and commit: (result, None), or (None, error) after a rollback."""
+    """Run a service call: (result, None), or (None, error) with its work discarded (the request's
+    commit is unit_of_work's)."""
     try:
-        result = action(*args)
-        db.session.commit()
-        return result, None
+        return action(*args), None
     except NotFound:
-        db.session.rollback()
         abort(404)
     except ServiceError as exc:
-        db.session.rollback()
+        unit_of_work.discard()
         return None, exc
 
 
