@@ -182,20 +182,24 @@ def _declare_meaning(conn):
         "SELECT v.id, v.spec_json FROM definition_version v JOIN process_definition d ON d.id = v.definition_id "
         "WHERE d.key = 'strategic_plan'")).all()
     for version_id, spec_text in rows:
-        spec = json.loads(spec_text)
-        changed = False
-        for task_spec in spec.get("spec", {}).get("task_specs", {}).values():
-            wanted = MEANING.get(task_spec.get("bpmn_id"))
-            if not wanted or task_spec.get("typename") not in ("UserTask", "ParallelMultiInstanceTask"):
-                continue
-            extensions = task_spec.setdefault("extensions", {})
-            properties = extensions.setdefault("properties", {})
-            for key, value in wanted.items():
-                if key not in properties:
-                    properties[key], changed = value, True
+        spec, changed = declare(json.loads(spec_text))
         if changed:
             conn.execute(sa.text("UPDATE definition_version SET spec_json = :s WHERE id = :id"),
                          {"s": json.dumps(spec), "id": version_id})
+
+
+def declare(spec):
+    """The stored spec with the meaning properties its user tasks lack; (spec, whether it changed)."""
+    changed = False
+    for task_spec in spec.get("spec", {}).get("task_specs", {}).values():
+        wanted = MEANING.get(task_spec.get("bpmn_id"))
+        if not wanted or task_spec.get("typename") not in ("UserTask", "ParallelMultiInstanceTask"):
+            continue
+        properties = task_spec.setdefault("extensions", {}).setdefault("properties", {})
+        for key, value in wanted.items():
+            if key not in properties:
+                properties[key], changed = value, True
+    return spec, changed
 
 
 def downgrade():

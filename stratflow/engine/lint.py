@@ -66,6 +66,7 @@ def check(data: bytes, filename: str, forms: dict | None = None,
         lint_model.check_lanes(used, report)
         lint_model.check_forms(used, forms or {}, max_bytes, report)
         lint_model.check_due_rules(used, report)
+        lint_model.check_meaning(used, report)
     lint_model.check_extensions(root, report)
     _check_engine(root, report)
     return report.finish()

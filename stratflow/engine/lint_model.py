@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from ..calendar import reminder_policy, rules
+from . import meaning
 from .lint_base import BPMN_NS, NS
 
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -233,3 +234,16 @@ def check_reminder_policies(process, report) -> None:
                            _l("“%(task)s” görevinin hatırlatma politikası (%(policy)s) geçersiz: %(problem)s",
                               task=_label(task), policy=prop.get("value") or "", problem=exc.describe("tr")),
                            task.get("id"), prop.sourceline)
+
+
+def check_meaning(process, report) -> None:
+    """The properties that say what the model means to the application (engine/meaning.py) must
+    parse: phases with one milestone each, "N:label" orders, document kind keys, known anchors."""
+    tasks = {t.get("id"): t for t in _human_tasks(process) if t.get("id")}
+    facts = {bpmn_id: {"properties": properties(task)} for bpmn_id, task in tasks.items()}
+    for bpmn_id, problem in meaning.problems(facts, rules.ANCHORS):
+        task = tasks.get(bpmn_id)
+        report.add("error", "meaning.invalid",
+                   _l("“%(task)s”: sürecin uygulamadaki anlamını bildiren özellik geçersiz: %(problem)s",
+                      task=_label(task) if task is not None else process.get("id"), problem=problem),
+                   bpmn_id or process.get("id"), task.sourceline if task is not None else process.sourceline)
