@@ -63,6 +63,36 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run only the tests that use a database: the others (pure functions, parsers,
+    the catalog, file checks) ran on SQLite already and cannot behave differently. They are
+    deselected, not skipped, and the run says how many."""
+    if not os.environ.get(PG_URL_ENV):
+        return
+    kept = [item for item in items if _uses_the_database(item)]
+    dropped = [item for item in items if not _uses_the_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _uses_the_database(item) -> bool:
+    """Whether the test asks, directly or through its fixtures, for the app (the autouse cleanup
+    asks for it on every test's behalf and does not count)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return True
+    todo, seen = list(info.argnames), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for definition in info.name2fixturedefs.get(name, ()):
+            todo.extend(definition.argnames)
+    return "app" in seen
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = create_app({
