@@ -54,10 +54,10 @@ def test_bad_declarations_are_reported_with_the_element():
 
 
 def _migration():
-    path = ROOT / "migrations" / "versions" / "0008_unit_of_work.py"
-    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    path = ROOT / "migrations" / "versions" / "0009_unit_of_work.py"
+    spec = importlib.util.spec_from_file_location("migration_0009", path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("migration_0008", module)
+    sys.modules.setdefault("migration_0009", module)
     spec.loader.exec_module(module)
     return module
 

@@ -10,8 +10,8 @@ model's meaning declared in the stored strategic-plan specs
   model now declares (phases, timetable, documents, unit matrix, countdown stop, circular_date):
   they were hard-coded in the application before. A frozen copy of tools/process_meaning.py.
 
-Revision ID: 0008_unit_of_work
-Revises: 0007_remind_on
+Revision ID: 0009_unit_of_work
+Revises: 0008_account_security
 Create Date: 2026-12-02
 
 """
@@ -22,8 +22,8 @@ from datetime import UTC, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_unit_of_work"
-down_revision = "0007_remind_on"
+revision = "0009_unit_of_work"
+down_revision = "0008_account_security"
 branch_labels = None
 depends_on = None
 
