@@ -1,5 +1,8 @@
 """Sign-in, sign-out, language and the user's own API tokens."""
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,12 +39,25 @@ def login():
         session.clear()
         login_user(user)
         db.session.commit()
-        target = request.args.get("next", "")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("inbox.index")
-        return redirect(target)
+        return redirect(same_site_path(request.args.get("next")) or url_for("inbox.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+def same_site_path(target) -> str | None:
+    """`target` when it is a path on this site, else None.
+
+    Browsers drop tabs and line breaks inside a URL and read a backslash as a slash, so "/<TAB>/evil"
+    or "/<backslash>evil" would leave the site: any control, format or space character and any
+    backslash is refused, and what is left must have no scheme and no host."""
+    if not isinstance(target, str) or not target.startswith("/") or "\\" in target:
+        return None
+    if any(unicodedata.category(c)[0] in "CZ" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.route("/logout", methods=["POST"])
