@@ -3,7 +3,7 @@
 from flask import g
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db, login_manager
+from .extensions import login_manager
 
 
 def init_app(app) -> None:
@@ -12,10 +12,10 @@ def init_app(app) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        from .models import User
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None  # deactivation ends open sessions
+    def load_user(session_id):
+        # One query; None (signed out) once the user is inactive or their sessions were ended.
+        from .services.accounts import user_for_session
+        return user_for_session(session_id)
 
     @app.after_request
     def headers(response):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -16,6 +17,7 @@ from ..models import ApiToken, LoginAttempt, User
 from ..models.base import utcnow
 from . import NotFound, ServiceError, audit, valid_id
 
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _STRONG = PasswordHasher()
 # Test suites set PASSWORD_HASH_FAST: same algorithm, minimal cost (never in production).
 _FAST = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
@@ -33,6 +35,17 @@ def _dummy_hash() -> str:
     if id(hasher) not in _dummies:
         _dummies[id(hasher)] = hasher.hash("not-a-real-password")
     return _dummies[id(hasher)]
+
+
+def password_problem(password: str, required: bool) -> str | None:
+    """Why a new password cannot be used, or None. An empty one is "no change" unless required."""
+    if not password:
+        return _("İlk parola boş olamaz.") if required else None
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return _("Parola 8-128 karakter olmalıdır.")
+    if any(unicodedata.category(c) == "Cc" for c in password):  # a NUL or line break nobody can type again
+        return _("Parola denetim karakteri içeremez.")
+    return None
 
 
 def hash_password(password: str) -> str:
@@ -101,15 +114,68 @@ def revoke_token(user: User, token_id: int) -> None:
 
 
 def user_for_token(secret: str) -> User | None:
+    """The active user of an unrevoked token: ONE statement (token, user and roles joined)."""
     token = db.session.execute(
-        db.select(ApiToken).filter_by(token_hash=_digest(secret))).scalar_one_or_none()
-    if token is None or token.revoked_at is not None or not token.user.active:
+        db.select(ApiToken).join(ApiToken.user)
+        .options(db.contains_eager(ApiToken.user).joinedload(User.roles))
+        .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None),
+               User.active.is_(True))).unique().scalar_one_or_none()
+    if token is None:
         return None
     now = utcnow()
     # Written at most every few minutes: a row lock per request would serialise a client's calls.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         token.last_used_at = now
     return token.user
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user a web session names ("<id>:<generation>", User.get_id), if the account is active
+    and its sessions were not ended since (password change or reset, deactivation, logout).
+    ONE statement (user and roles joined)."""
+    user_id, _sep, generation = (session_id or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and generation.isascii() and generation.isdigit()):
+        return None  # also a session from before generations existed: sign in again
+    user_id = int(user_id)
+    if not valid_id(user_id):
+        return None
+    user = db.session.execute(db.select(User).options(db.joinedload(User.roles))
+                              .where(User.id == user_id)).unique().scalar_one_or_none()
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user
+
+
+def end_sessions(user: User, actor, reason: str, revoke_tokens: bool) -> int:
+    """End every web session of `user` (bump the generation); with `revoke_tokens` also revoke
+    every API token (and so every calendar URL). Returns the number of tokens revoked."""
+    user.session_generation = (user.session_generation or 0) + 1
+    revoked = 0
+    if revoke_tokens:
+        revoked = db.session.execute(
+            db.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    audit.record("user.sessions_ended", actor, municipality_id=user.municipality_id, user_id=user.id,
+                 reason=reason, tokens_revoked=revoked)
+    db.session.flush()
+    return revoked
+
+
+def change_own_password(user: User, current: str, new: str, confirm: str) -> None:
+    """The user's own, knowing change: the current password is required. Other web sessions
+    end; this one is renewed by the caller (login again); API tokens stay."""
+    if not _verify(user.password_hash or _dummy_hash(), current or ""):
+        message = _("Şu anki parolanız hatalı.")
+        raise ServiceError(message, code="validation", field_errors={"current_password": message})
+    problem = password_problem(new, required=False) if new else _("Yeni parolayı girin.")
+    if problem is None and new != confirm:
+        problem = _("Yeni parola ile tekrarı aynı değil.")
+        raise ServiceError(problem, code="validation", field_errors={"confirm_password": problem})
+    if problem is not None:
+        raise ServiceError(problem, code="validation", field_errors={"new_password": problem})
+    user.password_hash = hash_password(new)
+    audit.record("user.password_changed", user, municipality_id=user.municipality_id, user_id=user.id)
+    end_sessions(user, user, "own_password_change", revoke_tokens=False)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
+from wtforms import BooleanField, PasswordField
 
 from ..extensions import db
 from ..services import ServiceError, accounts, outbox
@@ -19,6 +19,13 @@ bp = Blueprint("auth", __name__)
 
 class DigestForm(FlaskForm):
     mail_digest = BooleanField(_l("Hatırlatmaları ayrı ayrı değil, günde bir özet e-postasında al"))
+
+
+class PasswordForm(FlaskForm):
+    """Only the CSRF token is validated by the form; the service judges the passwords."""
+    current_password = PasswordField(_l("Şu anki parola"), render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("Yeni parola (8-128 karakter)"), render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField(_l("Yeni parola (tekrar)"), render_kw={"autocomplete": "new-password"})
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,6 +69,11 @@ def same_site_path(target) -> str | None:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Logging out ends every session of the user, here and on every other device: a copied
+    session cookie is worthless afterwards. API tokens stay (they are revoked on the profile)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object(), current_user, "logout", revoke_tokens=False)
+        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -96,12 +108,14 @@ def profile():
                 status = 400
         else:
             status = 400
-    return render_template("auth/profile.html", form=form, secret=secret, digest_form=_digest_form(),
-                           tokens=accounts.tokens_of(current_user)), status
+    return _profile_page(status, form=form, secret=secret)
 
 
-def _digest_form() -> DigestForm:
-    return DigestForm(formdata=None, mail_digest=current_user.mail_digest)
+def _profile_page(status: int = 200, **parts):
+    context = {"form": TokenForm(formdata=None), "secret": None, "password_form": PasswordForm(formdata=None),
+               "digest_form": DigestForm(formdata=None, mail_digest=current_user.mail_digest)}
+    context.update(parts)
+    return render_template("auth/profile.html", tokens=accounts.tokens_of(current_user), **context), status
 
 
 @bp.route("/profile/mail", methods=["POST"])
@@ -110,11 +124,35 @@ def mail_preference():
     form = DigestForm()
     if not form.validate_on_submit():
         flash(_("Güvenlik doğrulaması başarısız oldu."), "error")
-        return render_template("auth/profile.html", form=TokenForm(formdata=None), secret=None,
-                               digest_form=_digest_form(), tokens=accounts.tokens_of(current_user)), 400
+        return _profile_page(400)
     outbox.set_digest(current_user, bool(form.mail_digest.data))
     db.session.commit()
     flash(_("E-posta tercihiniz kaydedildi."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    """The user's own change: this session stays, every other one ends, API tokens stay."""
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        flash(_("Güvenlik doğrulaması başarısız oldu."), "error")
+        return _profile_page(400, password_form=form)
+    user = current_user._get_current_object()
+    try:
+        accounts.change_own_password(user, form.current_password.data, form.new_password.data,
+                                     form.confirm_password.data)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        for key, message in exc.field_errors.items():
+            getattr(form, key).errors = [message]
+        return _profile_page(422, password_form=form)
+    login_user(user)  # this session carries the new generation; the others no longer match
+    flash(_("Parolanız değiştirildi. Diğer cihazlardaki oturumlarınız kapatıldı; API anahtarlarınız "
+            "geçerliliğini koruyor."), "success")
     return redirect(url_for("auth.profile"))
 
 
