@@ -25,9 +25,10 @@
 | STRATFLOW_DOCUMENT_TEMPLATE_CHECK_SECONDS | 10                     | time limit of an uploaded template's check |
 | STRATFLOW_SOFFICE        | soffice on PATH                           | LibreOffice binary for PDF documents     |
 | STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
-| STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failed sign-ins before a lock-out        |
-| STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | lock-out window                          |
-| STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS | 30                     | failed sign-ins from one address         |
+| STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failures of an e-mail+address: then waits |
+| STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS | 30                     | failures of an address: then waits       |
+| STRATFLOW_LOGIN_DELAY_SECONDS | 15                                | first wait (s); doubles per failure      |
+| STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | longest wait; failures forgotten after   |
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
 | SESSION_COOKIE_SECURE | 0                                         | 1 behind HTTPS                           |
 
@@ -99,6 +100,7 @@ def from_environment() -> dict:
         "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_SECONDS": _int("STRATFLOW_LOGIN_WINDOW_SECONDS", 900),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
+        "LOGIN_DELAY_SECONDS": _int("STRATFLOW_LOGIN_DELAY_SECONDS", 15),
         "SCHEDULER_INTERVAL": _int("STRATFLOW_SCHEDULER_INTERVAL", 30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -4,11 +4,14 @@ password change, reset, deactivation or logout, and throttling that cannot lock 
 from __future__ import annotations
 
 import html
+import threading
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from stratflow.extensions import db
-from stratflow.models import ApiToken, AuditEvent, User
+from stratflow.models import ApiToken, AuditEvent, LoginThrottle, User
 from stratflow.services import accounts
 
 from .conftest import Browser, signed_in
@@ -201,3 +204,106 @@ def test_own_password_change_on_the_people_page_keeps_this_session_and_the_token
     response = here.post(f"/municipalities/{demo.id}/people/{me.id}", _person_form(me, password=NEW_PASSWORD))
     assert response.status_code == 302
     assert _signed_in(here) and not _signed_in(elsewhere) and _api_ok(app, secret)
+
+
+# -- throttling: an attacker cannot lock a legitimate user out ---------------------------------------
+
+ATTACKER, OFFICE = "203.0.113.7", "198.51.100.20"
+
+
+def _from(app, address: str) -> Browser:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return Browser(client)
+
+
+def _attempt(app, address: str, email: str = FEN, password: str = "wrong-guess"):
+    return _from(app, address).login(email, password)
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_the_right_password_from_another_address_works_while_an_attacker_hammers(demo, app):
+    for _ in range(12):
+        assert _attempt(app, ATTACKER).status_code in (401, 429)
+    assert _attempt(app, OFFICE, password="Demo.2024").status_code == 302
+    assert _attempt(app, ATTACKER, password="Demo.2024").status_code == 429  # the attacker still waits
+
+
+def test_failures_from_one_pair_bring_a_short_growing_wait_not_a_lockout(demo, app):
+    with time_machine.travel(datetime(2030, 1, 7, 9, 0, tzinfo=UTC), tick=False) as clock:
+        for _ in range(5):
+            assert _attempt(app, ATTACKER).status_code == 401
+        refused = _attempt(app, ATTACKER, password="Demo.2024")
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "15"
+        assert "15 saniye sonra tekrar deneyin" in _text(refused)
+        clock.shift(16)
+        assert _attempt(app, ATTACKER).status_code == 401  # one more guess after the wait …
+        assert _attempt(app, ATTACKER).headers["Retry-After"] == "30"  # … and the wait doubles
+        clock.shift(31)
+        assert _attempt(app, ATTACKER, password="Demo.2024").status_code == 302  # the owner, once it passed
+        assert _attempt(app, ATTACKER).status_code == 401  # and success forgave the earlier failures
+    assert db.session.execute(db.select(db.func.count()).select_from(LoginThrottle)
+                              .where(LoginThrottle.email == FEN)).scalar() == 1
+
+
+def test_colleagues_behind_one_address_are_not_locked_out_by_each_others_typos(demo, app):
+    emails = [f"{u}@camlitepe.bel.tr" for u in ("fen", "imar", "zabita", "temizlik", "park", "kultur", "destek",
+                                                  "mali", "ik", "bilgiislem", "yaziisleri", "baskan")]
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 6
+    try:
+        for email in emails:  # twelve typos from one office, each followed by the right password
+            assert _attempt(app, OFFICE, email).status_code == 401
+            assert _attempt(app, OFFICE, email, "Demo.2024").status_code == 302
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 30
+
+
+def test_many_accounts_guessed_from_one_address_bring_a_wait_for_that_address(demo, app):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 4
+    try:
+        for local in ("fen", "imar", "park", "zabita"):
+            assert _attempt(app, ATTACKER, f"{local}@camlitepe.bel.tr").status_code == 401
+        refused = _attempt(app, ATTACKER, "kultur@camlitepe.bel.tr", "Demo.2024")
+        assert refused.status_code == 429 and "Çok fazla hatalı giriş denemesi" in _text(refused)
+        assert int(refused.headers["Retry-After"]) <= 15
+        assert _attempt(app, OFFICE, "kultur@camlitepe.bel.tr", "Demo.2024").status_code == 302
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 30
+
+
+def test_concurrent_guesses_never_get_past_the_limit(demo, app, monkeypatch):
+    """Twenty guesses at once from one address: at most LOGIN_MAX_FAILURES passwords are checked."""
+    checked = []
+    real_verify = accounts._verify
+    monkeypatch.setattr(accounts, "_verify", lambda stored, given: checked.append(1) or real_verify(stored, given))
+    barrier = threading.Barrier(20)
+    statuses = []
+
+    def guess():
+        browser = _from(app, ATTACKER)
+        token = browser.csrf("/login")
+        barrier.wait()
+        statuses.append(browser.client.post("/login", data={"email": FEN, "password": "wrong",
+                                                            "csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(statuses) == 20 and set(statuses) <= {401, 429}, statuses
+    assert len(checked) <= app.config["LOGIN_MAX_FAILURES"], len(checked)
+    assert statuses.count(401) == len(checked)
+
+
+def test_guessing_the_current_password_on_the_profile_is_throttled_too(demo, app):
+    fen = signed_in(_from(app, ATTACKER).client, FEN)
+    wrong = {"current_password": "guess", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    for _ in range(5):
+        assert fen.post("/profile/password", wrong, form_page="/profile").status_code == 422
+    refused = fen.post("/profile/password", {**wrong, "current_password": "Demo.2024"}, form_page="/profile")
+    assert refused.status_code == 429 and "saniye sonra tekrar deneyin" in _text(refused)
+    assert _attempt(app, OFFICE, password="Demo.2024").status_code == 302  # still the owner's account

@@ -1,4 +1,5 @@
-"""account security: a session generation per user (ending every web session at once)
+"""account security: a session generation per user (ending every web session at once) and
+sign-in throttling by (e-mail, address) and address buckets instead of a row per failed attempt
 
 Revision ID: 0008_account_security
 Revises: 0007_remind_on
@@ -15,8 +16,35 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
+    op.create_table(
+        "login_throttle",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("remote_addr", sa.String(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_failure_at", sa.DateTime(), nullable=False),
+        sa.Column("blocked_until", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_throttle")),
+        sa.UniqueConstraint("email", "remote_addr", name="uq_login_throttle_bucket"),
+    )
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_attempt_address")
+        batch_op.drop_index("ix_login_attempt_lookup")
+    op.drop_table("login_attempt")  # recent failures are forgotten: at worst a few more guesses
 
 
 def downgrade():
+    op.create_table(
+        "login_attempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("remote_addr", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempt")),
+    )
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.create_index("ix_login_attempt_lookup", ["email", "created_at"], unique=False)
+        batch_op.create_index("ix_login_attempt_address", ["remote_addr", "created_at"], unique=False)
+    op.drop_table("login_throttle")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_column("session_generation")

@@ -1,7 +1,7 @@
 """ORM models, one module per aggregate."""
 
 from .audit import AuditEvent
-from .auth import ApiToken, LoginAttempt
+from .auth import ApiToken, LoginThrottle
 from .definition import DefinitionVersion, ProcessDefinition
 from .document import DocumentSource, DocumentTemplate, DocumentVersion
 from .instance import ProcessInstance
@@ -12,7 +12,7 @@ from .task import TaskRecord
 
 __all__ = [
     "DocumentSource", "DocumentTemplate", "DocumentVersion",
-    "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginAttempt", "Municipality",
+    "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginThrottle", "Municipality",
     "MunicipalitySettings",
     "OutboxMessage", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
 ]

@@ -13,9 +13,9 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import ApiToken, LoginAttempt, User
+from ..models import ApiToken, User
 from ..models.base import utcnow
-from . import NotFound, ServiceError, audit, valid_id
+from . import NotFound, ServiceError, audit, throttle, valid_id
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _STRONG = PasswordHasher()
@@ -52,32 +52,20 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def authenticate(email: str, password: str, remote_addr: str | None,
-                 max_failures: int, window_seconds: int, max_per_address: int = 30) -> User:
-    """The user for these credentials; ServiceError when wrong or throttled.
-
-    Failures are counted per e-mail (guessing one account) and per address (trying many)."""
+def authenticate(email: str, password: str, remote_addr: str | None, limits: throttle.Limits) -> User:
+    """The user for these credentials; ServiceError when wrong, throttle.Throttled while this
+    e-mail from this address (or this address) must wait (services/throttle.py)."""
     email = (email or "").strip().lower()
-    since = utcnow() - timedelta(seconds=window_seconds)
-    failures = db.session.execute(
-        db.select(db.func.count(LoginAttempt.id)).where(LoginAttempt.email == email,
-                                                        LoginAttempt.created_at >= since)).scalar()
-    from_address = db.session.execute(
-        db.select(db.func.count(LoginAttempt.id)).where(LoginAttempt.remote_addr == remote_addr,
-                                                        LoginAttempt.created_at >= since)).scalar()
-    if failures >= max_failures or from_address >= max_per_address:
-        raise ServiceError(_("Çok fazla hatalı giriş denemesi. Lütfen %(m)d dakika sonra tekrar deneyin.",
-                             m=max(1, window_seconds // 60)), code="throttled")
+    reservation = throttle.reserve(email, remote_addr, limits, utcnow())
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
     if user is None or not user.password_hash:
         _verify(_dummy_hash(), password or "")  # as slow as a real check: timing reveals no accounts
         user = None
     if user is None or not _verify(user.password_hash, password or ""):
-        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr))
         raise ServiceError(_("E-posta adresi veya parola hatalı."), code="bad_credentials")
+    throttle.succeeded(reservation, limits)
     if not user.active:
         raise ServiceError(_("Bu hesap devre dışı."), code="inactive")
-    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.email == email))
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -161,12 +149,16 @@ def end_sessions(user: User, actor, reason: str, revoke_tokens: bool) -> int:
     return revoked
 
 
-def change_own_password(user: User, current: str, new: str, confirm: str) -> None:
-    """The user's own, knowing change: the current password is required. Other web sessions
-    end; this one is renewed by the caller (login again); API tokens stay."""
+def change_own_password(user: User, current: str, new: str, confirm: str, remote_addr: str | None,
+                        limits: throttle.Limits) -> None:
+    """The user's own, knowing change: the current password is required (and guessing it is
+    throttled like signing in). Other web sessions end; this one is renewed by the caller (login
+    again); API tokens stay."""
+    reservation = throttle.reserve(user.email, remote_addr, limits, utcnow())
     if not _verify(user.password_hash or _dummy_hash(), current or ""):
         message = _("Şu anki parolanız hatalı.")
         raise ServiceError(message, code="validation", field_errors={"current_password": message})
+    throttle.succeeded(reservation, limits)
     problem = password_problem(new, required=False) if new else _("Yeni parolayı girin.")
     if problem is None and new != confirm:
         problem = _("Yeni parola ile tekrarı aynı değil.")

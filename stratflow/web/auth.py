@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 
 from ..extensions import db
-from ..services import ServiceError, accounts, outbox
+from ..services import ServiceError, accounts, outbox, throttle
 from .forms import ActionForm, LanguageForm, LoginForm, TokenForm
 
 bp = Blueprint("auth", __name__)
@@ -36,12 +36,12 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr,
-                                         current_app.config["LOGIN_MAX_FAILURES"],
-                                         current_app.config["LOGIN_WINDOW_SECONDS"],
-                                         current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+                                         throttle.Limits.from_config(current_app.config))
         except ServiceError as exc:
-            db.session.commit()  # keep the failed attempt: throttling counts it
+            db.session.commit()  # keep the counted failure: throttling depends on it
             flash(exc.message, "error")
+            if isinstance(exc, throttle.Throttled):
+                return render_template("auth/login.html", form=form), 429, {"Retry-After": str(exc.seconds)}
             return render_template("auth/login.html", form=form), 401
         session.clear()
         login_user(user)
@@ -111,11 +111,12 @@ def profile():
     return _profile_page(status, form=form, secret=secret)
 
 
-def _profile_page(status: int = 200, **parts):
+def _profile_page(status: int = 200, headers: dict | None = None, **parts):
     context = {"form": TokenForm(formdata=None), "secret": None, "password_form": PasswordForm(formdata=None),
                "digest_form": DigestForm(formdata=None, mail_digest=current_user.mail_digest)}
     context.update(parts)
-    return render_template("auth/profile.html", tokens=accounts.tokens_of(current_user), **context), status
+    return render_template("auth/profile.html", tokens=accounts.tokens_of(current_user), **context), status, \
+        headers or {}
 
 
 @bp.route("/profile/mail", methods=["POST"])
@@ -142,13 +143,19 @@ def change_password():
     user = current_user._get_current_object()
     try:
         accounts.change_own_password(user, form.current_password.data, form.new_password.data,
-                                     form.confirm_password.data)
+                                     form.confirm_password.data, request.remote_addr,
+                                     throttle.Limits.from_config(current_app.config))
         db.session.commit()
     except ServiceError as exc:
-        db.session.rollback()
+        if exc.field_errors.get("current_password"):
+            db.session.commit()  # a wrong current password counts like a failed sign-in
+        else:
+            db.session.rollback()
         flash(exc.message, "error")
         for key, message in exc.field_errors.items():
             getattr(form, key).errors = [message]
+        if isinstance(exc, throttle.Throttled):
+            return _profile_page(429, {"Retry-After": str(exc.seconds)}, password_form=form)
         return _profile_page(422, password_form=form)
     login_user(user)  # this session carries the new generation; the others no longer match
     flash(_("Parolanız değiştirildi. Diğer cihazlardaki oturumlarınız kapatıldı; API anahtarlarınız "
