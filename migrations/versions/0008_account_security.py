@@ -1,9 +1,12 @@
-"""account security: a session generation per user (ending every web session at once) and
-sign-in throttling by (e-mail, address) and address buckets instead of a row per failed attempt
+"""account security: a session generation per user (ending every web session at once),
+sign-in throttling by (e-mail, address) and address buckets instead of a row per failed attempt,
+and stored upload names without control characters (a line break made their download fail)
 
 Revision ID: 0008_account_security
 Revises: 0007_remind_on
 """
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -31,6 +34,27 @@ def upgrade():
         batch_op.drop_index("ix_login_attempt_address")
         batch_op.drop_index("ix_login_attempt_lookup")
     op.drop_table("login_attempt")  # recent failures are forgotten: at worst a few more guesses
+    clean_stored_filenames(op.get_bind())
+
+
+FILENAMES = (("document_template", "template.docx"), ("definition_version", "process.bpmn"))
+
+
+def clean_stored_filenames(conn) -> None:
+    """Names stored before uploads were cleaned: the last path part, no control or format
+    characters (kept as they are in a downgrade: the clean names are valid there too)."""
+    for table, default in FILENAMES:
+        rows = conn.execute(sa.text(f"SELECT id, filename FROM {table}")).all()
+        for row_id, name in rows:
+            clean = _clean(name) or default
+            if clean != name:
+                conn.execute(sa.text(f"UPDATE {table} SET filename = :name WHERE id = :id"),
+                             {"name": clean, "id": row_id})
+
+
+def _clean(name: str | None) -> str:
+    text = "".join(c for c in (name or "") if unicodedata.category(c) not in ("Cc", "Cf"))
+    return " ".join(text.replace("\\", "/").rsplit("/", 1)[-1].split())[:255]
 
 
 def downgrade():

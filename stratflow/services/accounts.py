@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import ApiToken, User
 from ..models.base import utcnow
+from ..parsing import strip_controls
 from . import NotFound, ServiceError, audit, throttle, valid_id
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -80,7 +81,7 @@ def _verify(stored: str, password: str) -> bool:
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token and its secret; the secret is shown once and only its hash is kept."""
-    name = (name or "").strip()
+    name = strip_controls(name or "").strip()
     if not name or len(name) > 100:
         raise ServiceError(_("Anahtar adı 1-100 karakter olmalıdır."), code="validation",
                            field_errors={"name": _("Anahtar adı 1-100 karakter olmalıdır.")})

@@ -6,6 +6,10 @@ from flask_wtf.csrf import CSRFError
 
 
 def register_blueprints(app) -> None:
+    from . import inputs
+
+    inputs.install_converters(app)  # before the routes: they take their converters when added
+    inputs.init_app(app)
     from . import admin, api, auth, calendar_feed, inbox, instances, labels, maillog, municipalities
 
     labels.init_app(app)

@@ -16,6 +16,7 @@ from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 
 from ..extensions import csrf, db
+from ..parsing import contains_nul
 from ..services import Conflict, NotFound, ServiceError, access, accounts, forms, instances, progress, tasks
 from ..services import instance_actions as actions
 from . import api_json
@@ -111,6 +112,8 @@ def json_object() -> dict:
         raise BadRequest(_("İstek gövdesi geçerli bir JSON değil.")) from None
     if not isinstance(data, dict):
         raise BadRequest(_("İstek gövdesi bir JSON nesnesi olmalıdır."))
+    if contains_nul(data):  # PostgreSQL stores no NUL, and no field means anything with one
+        raise BadRequest(_("İstek gövdesindeki metinlerde NUL karakteri (\\u0000) bulunamaz."))
     return data
 
 
