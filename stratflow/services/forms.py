@@ -169,6 +169,8 @@ def validate(schema: dict, data: dict) -> dict[str, str]:
     validator = Draft202012Validator(schema, format_checker=_checker)
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = [str(p) for p in error.absolute_path]
+        if error.validator == "additionalProperties" and error.validator_value is False:
+            continue  # unknown_keys named each of them
         if error.validator == "required":
             for missing in error.validator_value:
                 if isinstance(error.instance, dict) and missing not in error.instance:
