@@ -191,3 +191,26 @@ def test_coordinator_cannot_edit_an_account_that_opens_another_municipality(demo
     b.post(f"/municipalities/{demo.id}/people/{fen.id}",
            {"email": fen.email, "full_name": fen.full_name, "password": "Yeni.Parola.2024", "roles": "unit_manager"})
     assert db.session.execute(db.select(User.password_hash).filter_by(id=fen.id)).scalar() == before
+
+
+def test_https_setting_makes_cookies_secure_and_sends_hsts(demo, app, monkeypatch):
+    from stratflow import create_app
+    from stratflow.config import from_environment
+
+    monkeypatch.setenv("STRATFLOW_HTTPS", "1")
+    settings = from_environment()
+    assert settings["HTTPS"] and settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
+    monkeypatch.delenv("STRATFLOW_HTTPS")
+    assert not from_environment()["SESSION_COOKIE_SECURE"] and not from_environment()["HTTPS"]
+
+    secure = create_app({key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SERVER_NAME",
+                                                          "PASSWORD_HASH_FAST", "SQLALCHEMY_DATABASE_URI",
+                                                          "SQLALCHEMY_ENGINE_OPTIONS")} | {"HTTPS": True})
+    secure.test_client_class = type(app.test_client())
+    client = secure.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_REFERER": "https://localhost/login"})
+    response = Browser(client).login("fen@camlitepe.bel.tr")  # (CSRF over HTTPS checks the referrer)
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in app.test_client().get("/login").headers  # plain HTTP (dev)
