@@ -65,7 +65,7 @@ class Reservation:
 def reserve(email: str, address: str | None, limits: Limits, now: datetime) -> Reservation:
     """Count this attempt as a failure in both buckets before the password is checked; Throttled
     (and nothing counted) while either bucket makes its attempts wait."""
-    address = (address or "")[:64]
+    address, email = (address or "")[:64], email[:254]
     if _claim(ADDRESS_BUCKET, address, limits.per_address, limits, now) is None:
         raise Throttled(_wait(address, now))
     pair = _claim(email, address, limits.per_pair, limits, now)
