@@ -25,11 +25,19 @@
 | STRATFLOW_DOCUMENT_TEMPLATE_CHECK_SECONDS | 10                     | time limit of an uploaded template's check |
 | STRATFLOW_SOFFICE        | soffice on PATH                           | LibreOffice binary for PDF documents     |
 | STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
-| STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failed sign-ins before a lock-out        |
-| STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | lock-out window                          |
-| STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS | 30                     | failed sign-ins from one address         |
+| STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failures of an e-mail+address: then waits |
+| STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS | 30                     | failures of an address: then waits       |
+| STRATFLOW_LOGIN_DELAY_SECONDS | 15                                | first wait (s); doubles per failure      |
+| STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | longest wait; failures forgotten after   |
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
-| SESSION_COOKIE_SECURE | 0                                         | 1 behind HTTPS                           |
+| STRATFLOW_HTTPS       | 0                                         | 1: served over HTTPS (see below)         |
+| SESSION_COOKIE_SECURE | 0                                         | 1: Secure session cookie (HTTPS sets it) |
+
+STRATFLOW_HTTPS=1 when users reach stratflow over HTTPS (directly or through a TLS-terminating
+proxy): the session and remember-me cookies get the Secure flag (never sent over plain HTTP), every
+response carries `Strict-Transport-Security: max-age=31536000; includeSubDomains` (browsers then
+refuse plain HTTP to the host for a year), and generated URLs use https. Leave it off for the
+development server on http://127.0.0.1.
 
 The five reminder values above are the defaults: a municipality's settings ("Ayarlar" on its page)
 override them, and a BPMN user task may override the policy with its `reminderPolicy` property.
@@ -99,10 +107,13 @@ def from_environment() -> dict:
         "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_SECONDS": _int("STRATFLOW_LOGIN_WINDOW_SECONDS", 900),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
+        "LOGIN_DELAY_SECONDS": _int("STRATFLOW_LOGIN_DELAY_SECONDS", 15),
         "SCHEDULER_INTERVAL": _int("STRATFLOW_SCHEDULER_INTERVAL", 30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        "HTTPS": _bool("STRATFLOW_HTTPS"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE") or _bool("STRATFLOW_HTTPS"),
+        "REMEMBER_COOKIE_SECURE": _bool("STRATFLOW_HTTPS"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "BABEL_DEFAULT_LOCALE": "tr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Istanbul",

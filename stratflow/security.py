@@ -3,19 +3,23 @@
 from flask import g
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db, login_manager
+from .extensions import login_manager
+
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app) -> None:
+    if app.config.get("HTTPS"):  # also when HTTPS comes from create_app(config), not the environment
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Devam etmek için giriş yapın.")
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        from .models import User
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None  # deactivation ends open sessions
+    def load_user(session_id):
+        # One query; None (signed out) once the user is inactive or their sessions were ended.
+        from .services.accounts import user_for_session
+        return user_for_session(session_id)
 
     @app.after_request
     def headers(response):
@@ -26,6 +30,8 @@ def init_app(app) -> None:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             "script-src 'self'; frame-ancestors 'none'")
+        if app.config.get("HTTPS"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if getattr(g, "api_request", False):
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -102,6 +102,16 @@ def test_environment_only_sets_what_config_reads(services):
         assert {"DATABASE_URL", "SECRET_KEY", "MAIL_SERVER", "MAIL_PORT"} <= set(env), name
 
 
+def test_web_is_served_over_https(services, monkeypatch):
+    """Behind TLS: the web service turns on Secure cookies and HSTS (stratflow/config.py)."""
+    from stratflow.config import from_environment
+
+    assert "STRATFLOW_HTTPS" in config_env_names()
+    monkeypatch.setenv("STRATFLOW_HTTPS", _environment(services["web"])["STRATFLOW_HTTPS"])
+    settings = from_environment()
+    assert settings["HTTPS"] and settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
+
+
 def test_no_secret_in_the_repository(services):
     for name in APP_SERVICES:
         env = _environment(services[name])

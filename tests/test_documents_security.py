@@ -231,3 +231,100 @@ def test_status_report_slug_is_turkish_aware():
     assert name.startswith("durum-raporu-izmir-buyuksehir-belediyesi-"), name
     view = SimpleNamespace(municipality=SimpleNamespace(name="IĞDIR İL ÖZEL İDARESİ"))
     assert status_report.file_name(view).startswith("durum-raporu-igdir-il-ozel-idaresi-")
+
+
+# -- field codes split across runs, hidden by character references or prefixes; file/UNC links ------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _with_xml(data: bytes, fragment: str) -> bytes:
+    """`fragment` (a paragraph's XML) added to the body of word/document.xml."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                content = content.replace(b"<w:sectPr", fragment.encode() + b"<w:sectPr", 1)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def _complex_field(*instructions: str, prefix: str = "w") -> str:
+    """A field as Word writes it: begin, the instruction in several runs, separate, result, end."""
+    runs = "".join(f"<{prefix}:r><{prefix}:instrText xml:space=\"preserve\">{text}</{prefix}:instrText></{prefix}:r>"
+                   for text in instructions)
+    declare = f' xmlns:{prefix}="{W_NS}"' if prefix != "w" else ""
+    return (f"<w:p{declare}><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>{runs}"
+            f"<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>x</w:t></w:r>"
+            f"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>")
+
+
+def _nested_field(before: str, inner: str, after: str) -> str:
+    return ("<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+            f"<w:r><w:instrText xml:space=\"preserve\">{before}</w:instrText></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+            f"<w:r><w:instrText xml:space=\"preserve\">{inner}</w:instrText></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>y</w:t></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+            f"<w:r><w:instrText xml:space=\"preserve\">{after}</w:instrText></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>x</w:t></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>")
+
+
+HOSTILE_FIELDS = {
+    "split INCLUDEPICTURE": _complex_field("INCLUDEPIC", 'TURE "http://evil.example/x.png"'),
+    "split DDEAUTO": _complex_field("DD", 'EAUTO "cmd" "/c calc"'),
+    "one letter per run": _complex_field(*"LINK Excel.Sheet", ' "C:\\\\x.xlsx"'),
+    "character reference": _complex_field('INCLUDE&#80;ICTURE "http://evil.example/x.png"'),
+    "other prefix": _complex_field('INCLUDETEXT "file:///etc/passwd"', prefix="x"),
+    "lower case": _complex_field(' includepicture "http://evil.example/x.png"'),
+    "simple field with reference": '<w:p><w:fldSimple w:instr="I&#78;CLUDETEXT &quot;file:///etc/passwd&quot;">'
+                                   '<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>',
+    "keyword from a nested field": _nested_field("", 'QUOTE "INCLUDEPICTURE"', ' "http://evil.example/x.png"'),
+    "keyword half nested": _nested_field("IN", 'QUOTE "CLUDETEXT"', ' "file:///etc/passwd"'),
+    "hyperlink field to a file": _complex_field('HYPERLINK "file:///etc/passwd"'),
+    "hyperlink field to a share": _complex_field('HYPERLINK "\\\\\\\\server\\\\share\\\\x.docx"'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FIELDS))
+def test_hidden_field_codes_are_refused(name):
+    data = _with_xml(_docx(*GOOD), HOSTILE_FIELDS[name])
+    with pytest.raises(TemplateProblem) as problem:
+        check_template(data, top_level("circular"), sample_context("circular"), 5_000_000)
+    assert problem.value.reason == "external", problem.value
+
+
+@pytest.mark.parametrize("fragment", [
+    _complex_field("PA", "GE"),
+    _complex_field(' HYPERLINK "https://www.example.org/" '),
+    _complex_field('HYPERLINK \\l "bolum1"'),
+    _nested_field("IF ", "PAGE", ' = 1 "bir" "iki"'),
+    '<w:p><w:fldSimple w:instr=" NUMPAGES "><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>',
+])
+def test_ordinary_fields_pass(fragment):
+    check_template(_with_xml(_docx(*GOOD), fragment), top_level("circular"), sample_context("circular"), 5_000_000)
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "FILE://server/share/x.docx", " file:x.docx",
+                                    "\\\\server\\share\\x.docx", "//server/share/x.docx", "C:\\Belgeler\\x.docx",
+                                    "smb://server/share", "x.docx"])
+def test_hyperlinks_to_files_and_shares_are_refused(demo, client, target):
+    b = signed_in(client, "sgm@camlitepe.bel.tr")
+    assert _upload(b, demo.id, _docx(*GOOD)).status_code == 302
+    escaped = target.replace("&", "&amp;").replace('"', "&quot;")
+    link = ('<Relationship Id="rId97" TargetMode="External" Target="' + escaped + '" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"/>')
+    response = _upload(b, demo.id, _with_relationship(_docx(*GOOD), link))
+    assert response.status_code == 422
+    assert "dış bir dosyaya ya da adrese bağlantı" in _flash(response)
+    assert _templates() == [(1, True)]
+
+
+@pytest.mark.parametrize("target", ["https://www.example.org/a?b=1", "http://example.org", "mailto:sgm@example.org"])
+def test_web_and_mail_hyperlinks_pass(target):
+    link = ('<Relationship Id="rId97" TargetMode="External" Target="' + target + '" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"/>')
+    check_template(_with_relationship(_docx(*GOOD), link), top_level("circular"), sample_context("circular"),
+                   5_000_000)

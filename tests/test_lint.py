@@ -329,3 +329,68 @@ def test_messages_are_translatable_turkish_msgids(ctx):
     text = report.as_text()
     assert text.splitlines()[0] == "test.bpmn: 6 hata, 1 uyarı"
     assert "HATA: [satır 9, öğe Lane_boss]" in text and "UYARI: [satır 21, öğe ask]" in text
+
+
+# -- every expression the engine evaluates is linted ---------------------------------------------
+
+HOSTILE = DATA / "hostile_expressions.bpmn"
+
+
+def _line_of(fragment: str) -> int:
+    lines = HOSTILE.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if fragment in line)
+
+
+def test_every_evaluated_expression_is_linted_with_element_and_line():
+    report = check(HOSTILE.read_bytes(), forms={})
+    found = {(f.element_id, f.line) for f in report.errors if f.code == "script.forbidden"}
+    assert found == {
+        ("cp_instance", _line_of("__import__('os').getcwd()")),         # correlation retrieval expression
+        ("start_when", _line_of("__import__('os').system('id')")),      # conditional start event
+        ("repeat", _line_of("printer._Printer__filenames")),             # standard loop condition
+        ("when_changed", _line_of("('{0.' + '_' * 2")),                  # conditional boundary event
+        ("each", _line_of("getattr(rounds, '_' * 2")),                   # multi-instance completion
+        ("wait_until", _line_of("<bpmn:condition>_Printer__filenames")),  # conditional catch event
+        ("wait_message", _line_of("vars(rounds)")),                      # message correlation (spiff)
+        ("loose", _line_of("__subclasses__")),                           # ad-hoc completion condition
+    }, report.as_text()
+
+
+@pytest.mark.parametrize("condition, what", [
+    ("x._Printer__filenames", "_Printer__filenames"),
+    ("_Printer__filenames", "_Printer__filenames"),
+    ("a._B1__c", "_B1__c"),
+    ("getattr(x, '__cl' + 'ass__')", "getattr"),
+    ("getattr(x, '_' * 2 + 'class' + '_' * 2)", "getattr"),
+    ("getattr(x, f\"{'_' * 2}class{'_' * 2}\")", "getattr"),
+    ("getattr(x, chr(95) * 2 + 'class' + chr(95) * 2)", "getattr"),
+    ("setattr(x, 'a', 1)", "setattr"),
+    ("delattr(x, 'a')", "delattr"),
+    ("vars(x)", "vars"),
+    ("locals()", "locals"),
+    ("hasattr(x, chr(95) * 2 + 'class' + chr(95) * 2)", "hasattr"),
+    ("('{0.' + '_' * 2 + 'class' + '_' * 2 + '}').format(x)", "format"),
+    ("str.format(name, x)", "format"),
+    ("name.format(x)", "format"),
+])
+def test_dynamic_names_and_mangled_attributes_are_refused(condition, what):
+    escaped = condition.replace("&", "&amp;").replace("<", "&lt;")
+    report = check(minimal(**{"approved is False and rounds &lt; 3": escaped}))
+    error = only_error(report)
+    assert (error.code, error.element_id, error.line) == ("script.forbidden", "f_again", 50), report.as_text()
+    assert what in error.text, error.text
+
+
+@pytest.mark.parametrize("condition", ["'{} gün'.format(days)", "'{0} / {1}'.format(a, b)", "hasattr(x, 'title')",
+                                       "f'{rounds} tur'", "'%s' % rounds", "format(rounds, '02d')"])
+def test_literal_formats_and_names_pass(condition):
+    report = check(minimal(**{"approved is False and rounds &lt; 3": condition.replace("<", "&lt;")}))
+    assert report.ok, report.as_text()
+
+
+def test_match_class_patterns_cannot_reach_dunders():
+    script = ("<bpmn:script>match rounds:\n    case object(__class__=c):\n        rounds = c\n"
+              "</bpmn:script>")
+    report = check(minimal(**{"<bpmn:script>rounds = 1</bpmn:script>": script}))
+    error = only_error(report)
+    assert (error.code, error.element_id) == ("script.forbidden", "prepare") and "__class__" in error.text

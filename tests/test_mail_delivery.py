@@ -169,3 +169,86 @@ def test_without_mail_server_mail_is_captured(demo, app):
     assert delivery.deliver_due(NOW)["mails_sent"] == 1
     row = _rows()[0]
     assert (row.state, row.captured, row.sent_at) == ("sent", True, NOW)
+
+
+# -- at least once: "sending" is committed before SMTP, "sent" right after each accepted mail --------
+
+class Watcher(Recorder):
+    """Records, at each DATA, the row states another connection sees (what a crash would leave)."""
+
+    def __init__(self, engine):
+        super().__init__()
+        self.engine = engine
+        self.seen: list[dict] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.engine.connect() as conn:
+            self.seen.append(dict(conn.execute(db.select(OutboxMessage.message_id, OutboxMessage.state)).all()))
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def watching_smtp(app, monkeypatch, demo):
+    handler = Watcher(db.engine)
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 2)
+    yield handler
+    controller.stop()
+
+
+def test_each_mail_is_sending_during_smtp_and_sent_before_the_next(watching_smtp):
+    rows = _plan(units=("fen", "imar", "park"))
+    assert delivery.deliver_due(NOW)["mails_sent"] == 3
+    ids = [r.message_id for r in rows]
+    assert [seen[ids[i]] for i, seen in enumerate(watching_smtp.seen)] == ["sending"] * 3
+    for i, seen in enumerate(watching_smtp.seen):  # the earlier ones were committed as sent already
+        assert [seen[m] for m in ids[:i]] == ["sent"] * i
+        assert [seen[m] for m in ids[i + 1:]] == ["pending"] * (2 - i)
+    assert {r.state for r in _rows()} == {"sent"}
+
+
+class Crash(BaseException):
+    """The process dies (kill -9) right after the SMTP server accepted a mail."""
+
+
+def test_a_crash_after_smtp_accepted_resends_once_with_the_same_message_id(smtp, demo, app, monkeypatch):
+    rows = _plan(units=("fen", "imar"))
+    real_sent = delivery._sent
+
+    def crash_on_second(row_id, *args):
+        if row_id == rows[1].id:
+            raise Crash()
+        return real_sent(row_id, *args)
+
+    monkeypatch.setattr(delivery, "_sent", crash_on_second)
+    with pytest.raises(Crash):
+        delivery.deliver_due(NOW)
+    db.session.rollback()
+    monkeypatch.setattr(delivery, "_sent", real_sent)
+    first, second = _rows()
+    assert (first.state, second.state) == ("sent", "sending")  # the window is that one message
+    assert second.lease_until == NOW + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"])
+    assert delivery.deliver_due(NOW + timedelta(seconds=60))["mails_sent"] == 0  # its lease still holds
+    later = NOW + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"] + 1)
+    assert delivery.deliver_due(later)["mails_sent"] == 1
+    assert [m["Message-ID"] for m in smtp.received] == [first.message_id, second.message_id, second.message_id]
+    assert [(r.state, r.attempts) for r in _rows()] == [("sent", 1), ("sent", 2)]
+
+
+def test_a_mail_that_keeps_crashing_the_sender_ends_dead(smtp, demo, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 2)
+    [row] = _plan()
+    monkeypatch.setattr(delivery, "_sent", lambda *args: (_ for _ in ()).throw(Crash()))
+    lease = timedelta(seconds=app.config["MAIL_LEASE_SECONDS"] + 1)
+    now = NOW
+    for _ in range(2):
+        with pytest.raises(Crash):
+            delivery.deliver_due(now)
+        db.session.rollback()
+        now += lease
+    assert delivery.deliver_due(now) == {"mails_sent": 0, "mails_failed": 0, "mails_dead": 1}
+    assert (_rows()[0].state, len(smtp.received)) == ("dead", 2)
+    assert db.session.execute(db.select(AuditEvent).filter_by(action="mail.failed")).scalar_one()

@@ -3,7 +3,15 @@
 from datetime import date
 
 from stratflow.extensions import db
-from stratflow.models import LoginAttempt, Municipality, ProcessInstance, RoleAssignment, SpendingUnit, TaskRecord, User
+from stratflow.models import (
+    LoginThrottle,
+    Municipality,
+    ProcessInstance,
+    RoleAssignment,
+    SpendingUnit,
+    TaskRecord,
+    User,
+)
 from stratflow.services import instances
 from stratflow.services.accounts import hash_password
 
@@ -31,15 +39,16 @@ def test_wrong_password_is_refused_and_counted(demo, client):
     r = b.login("fen@camlitepe.bel.tr", "wrong")
     assert r.status_code == 401
     assert "E-posta adresi veya parola hatalı." in r.get_data(as_text=True)
-    assert db.session.execute(db.select(db.func.count(LoginAttempt.id))).scalar() == 1
+    buckets = db.session.execute(db.select(LoginThrottle.email, LoginThrottle.failures)).all()
+    assert sorted(buckets) == [("", 1), ("fen@camlitepe.bel.tr", 1)]  # the address, and e-mail + address
 
 
-def test_login_throttled_after_repeated_failures_even_with_right_password(demo, client):
+def test_login_from_one_address_waits_after_repeated_failures_even_with_right_password(demo, client):
     b = Browser(client)
     for _ in range(5):
         assert b.login("fen@camlitepe.bel.tr", "wrong").status_code == 401
     r = b.login("fen@camlitepe.bel.tr", "Demo.2024")
-    assert r.status_code == 401
+    assert r.status_code == 429 and r.headers["Retry-After"]
     assert "Çok fazla hatalı giriş denemesi" in r.get_data(as_text=True)
     # Another account is not affected.
     assert Browser(client.application.test_client()).login("imar@camlitepe.bel.tr").status_code == 302
@@ -164,7 +173,7 @@ def test_many_accounts_tried_from_one_address_are_throttled(demo, app):
         for e in emails:
             assert Browser(app.test_client()).login(e + "camlitepe.bel.tr", "wrong").status_code == 401
         r = Browser(app.test_client()).login("kultur@camlitepe.bel.tr")
-        assert r.status_code == 401 and "Çok fazla hatalı giriş denemesi" in r.get_data(as_text=True)
+        assert r.status_code == 429 and "Çok fazla hatalı giriş denemesi" in r.get_data(as_text=True)
     finally:
         app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 30
 
@@ -182,3 +191,26 @@ def test_coordinator_cannot_edit_an_account_that_opens_another_municipality(demo
     b.post(f"/municipalities/{demo.id}/people/{fen.id}",
            {"email": fen.email, "full_name": fen.full_name, "password": "Yeni.Parola.2024", "roles": "unit_manager"})
     assert db.session.execute(db.select(User.password_hash).filter_by(id=fen.id)).scalar() == before
+
+
+def test_https_setting_makes_cookies_secure_and_sends_hsts(demo, app, monkeypatch):
+    from stratflow import create_app
+    from stratflow.config import from_environment
+
+    monkeypatch.setenv("STRATFLOW_HTTPS", "1")
+    settings = from_environment()
+    assert settings["HTTPS"] and settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
+    monkeypatch.delenv("STRATFLOW_HTTPS")
+    assert not from_environment()["SESSION_COOKIE_SECURE"] and not from_environment()["HTTPS"]
+
+    secure = create_app({key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SERVER_NAME",
+                                                          "PASSWORD_HASH_FAST", "SQLALCHEMY_DATABASE_URI",
+                                                          "SQLALCHEMY_ENGINE_OPTIONS")} | {"HTTPS": True})
+    secure.test_client_class = type(app.test_client())
+    client = secure.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_REFERER": "https://localhost/login"})
+    response = Browser(client).login("fen@camlitepe.bel.tr")  # (CSRF over HTTPS checks the referrer)
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in app.test_client().get("/login").headers  # plain HTTP (dev)

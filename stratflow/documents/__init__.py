@@ -4,7 +4,7 @@
 - context.py, plan_context.py: render contexts from plain facts (no database);
 - variables.py: the documented placeholders; samples.py: sample facts uploads are checked with;
 - render.py: docxtpl rendering in Jinja's sandbox and the upload checks;
-- spreadsheet.py: the team list as Excel;
+- spreadsheet.py: the team list as Excel; filenames.py: cleaning uploaded file names;
 - templates/: the default .docx templates (built by tools/build_document_templates.py).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import context, plan_context
+from .filenames import clean_filename
 from .kinds import BY_KEY, KINDS, Kind
 from .samples import sample_facts
 
@@ -42,5 +43,5 @@ def default_template(kind: str) -> bytes:
     return (TEMPLATE_DIR / f"{kind}.docx").read_bytes()
 
 
-__all__ = ["BUILDERS", "BY_KEY", "KINDS", "TEMPLATE_DIR", "USES", "Kind", "build", "default_template",
+__all__ = ["BUILDERS", "BY_KEY", "KINDS", "TEMPLATE_DIR", "USES", "Kind", "build", "clean_filename", "default_template",
            "sample_context"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from docxtpl import DocxTemplate, Listing
@@ -26,7 +27,12 @@ MAX_RESULT_SIZE = 100_000  # characters/items a template's arithmetic may produc
 MAX_NUMBER = 10**15  # the magnitude of numbers it may produce (money fits easily)
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 # Field codes that make Word/LibreOffice fetch a file or URL, or talk to another program.
-EXTERNAL_FIELDS = re.compile(rb"\b(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT)\b")
+EXTERNAL_FIELDS = re.compile(r"\b(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT)\b")
+HYPERLINK_TARGET = re.compile(r'\s*HYPERLINK\s+(?:"([^"]*)"|(\S+))', re.IGNORECASE)
+WEB_LINK = re.compile(r"(https?://[^/\\\s]|mailto:)", re.IGNORECASE)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_FLD_CHAR, W_FLD_CHAR_TYPE, W_FLD_SIMPLE, W_INSTR = f"{W}fldChar", f"{W}fldCharType", f"{W}fldSimple", f"{W}instr"
+W_INSTR_TEXT = (f"{W}instrText", f"{W}delInstrText")
 
 
 class TemplateProblem(Exception):
@@ -111,29 +117,89 @@ def check_package(data: bytes, max_bytes: int) -> None:
 
 
 def check_links(data: bytes) -> None:
-    """No relationship to an outside file or URL except hyperlinks (a linked image or OLE object
-    would make LibreOffice fetch it when the PDF is made), and no field that includes one."""
+    """No relationship to an outside file or URL except web and mail hyperlinks (a linked image or
+    OLE object would make LibreOffice fetch it when the PDF is made; a file:// or UNC hyperlink
+    opens a share), and no field that includes or links one."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in archive.namelist():
                 lower = name.lower()
                 if lower.endswith(".rels"):
-                    for rel in ElementTree.fromstring(archive.read(name)).iter():
-                        if rel.get("TargetMode", "").lower() == "external" and rel.get("Type") != HYPERLINK:
-                            raise TemplateProblem("external", rel.get("Target", "")[:200])
+                    _check_relationships(ElementTree.fromstring(archive.read(name)))
                 elif lower.startswith("word/") and lower.endswith(".xml"):
-                    found = EXTERNAL_FIELDS.search(_field_codes(archive.read(name)))
-                    if found:
-                        raise TemplateProblem("external", found.group(1).decode())
+                    for found in fields(ElementTree.fromstring(archive.read(name))):
+                        _check_field(found)
     except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError) as exc:
         raise TemplateProblem("not_docx", str(exc)) from exc
 
 
-def _field_codes(xml: bytes) -> bytes:
-    """The instructions of the part's fields (w:instrText runs and w:fldSimple/@w:instr)."""
-    codes = re.findall(rb"<w:instrText[^>]*>([^<]*)</w:instrText>", xml)
-    codes += re.findall(rb"w:instr=\"([^\"]*)\"", xml)
-    return b" ".join(codes).upper()
+def _check_relationships(root) -> None:
+    for rel in root.iter():
+        if rel.get("TargetMode", "").lower() != "external":
+            continue
+        target = rel.get("Target", "")
+        if rel.get("Type") != HYPERLINK or not web_or_mail(target):
+            raise TemplateProblem("external", target[:200])
+
+
+def web_or_mail(target: str) -> bool:
+    """A hyperlink target a click may open: http(s) or mailto — nothing on a disk or a share
+    (file://, a UNC path, //server/share, C:\\…, a relative path)."""
+    return bool(WEB_LINK.match(target.strip()))
+
+
+@dataclass
+class Field:
+    instruction: str = ""
+    nested: bool = False          # another field sits inside the instruction
+    nested_keyword: bool = False  # … and makes (part of) its keyword: unknown until Word computes it
+
+
+def fields(root) -> list[Field]:
+    """Every field of a part as Word reads it: a complex field's w:instrText runs (from its begin to
+    its separate fldChar) joined without spaces — the keyword may be split over runs — and each
+    w:fldSimple/@w:instr. The XML is parsed, so character references and prefixes hide nothing."""
+    found, stack = [], []  # stack: (field, still collecting its instruction) per open complex field
+    for el in root.iter():
+        if el.tag == W_FLD_CHAR:
+            kind = el.get(W_FLD_CHAR_TYPE)
+            if kind == "begin":
+                if stack and stack[-1][1]:
+                    _mark_nested(stack[-1][0])
+                stack.append((Field(), True))
+            elif kind == "separate" and stack:
+                stack[-1] = (stack[-1][0], False)
+            elif kind == "end" and stack:
+                found.append(stack.pop()[0])
+        elif el.tag in W_INSTR_TEXT:
+            if stack and stack[-1][1]:
+                stack[-1][0].instruction += el.text or ""
+            elif not stack:
+                found.append(Field(el.text or ""))  # outside any field: judged on its own
+        elif el.tag == W_FLD_SIMPLE:
+            found.append(Field(el.get(W_INSTR) or ""))
+    return found + [f for f, _collecting in stack]
+
+
+def _mark_nested(outer: Field) -> None:
+    words = outer.instruction.split()
+    outer.nested = True
+    if not words or (len(words) == 1 and not outer.instruction[-1:].isspace()):
+        outer.nested_keyword = True
+
+
+def _check_field(found: Field) -> None:
+    text = found.instruction.upper()
+    if found.nested_keyword:
+        raise TemplateProblem("external", f"{found.instruction.strip()[:100]}{{…}}")
+    match = EXTERNAL_FIELDS.search(text)
+    if match:
+        raise TemplateProblem("external", match.group(1))
+    if text.split()[:1] == ["HYPERLINK"] and not re.search(r"\\[lL]\b", found.instruction):
+        link = HYPERLINK_TARGET.match(found.instruction)
+        target = (link.group(1) if link.group(1) is not None else link.group(2)) if link else ""
+        if found.nested or not web_or_mail(target):
+            raise TemplateProblem("external", f"HYPERLINK {target[:200]}")
 
 
 def check_template(data: bytes, allowed: set[str], sample: dict, max_bytes: int) -> None:

@@ -28,43 +28,58 @@ _ISO_VALUE = re.compile(r"^(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}[0-9T:.+\-
 
 KINDS = {
     "script": _l("Betik"), "preScript": _l("Ön betik"), "postScript": _l("Son betik"),
-    "conditionExpression": _l("Koşul"), "timeDate": _l("Zamanlayıcı tarihi"),
-    "timeDuration": _l("Zamanlayıcı süresi"), "timeCycle": _l("Zamanlayıcı döngüsü"),
-    "loopCardinality": _l("Döngü sayısı"), "completionCondition": _l("Tamamlanma koşulu"),
-    "messagePayload": _l("Mesaj içeriği"),
+    "conditionExpression": _l("Koşul"), "condition": _l("Olay koşulu"), "loopCondition": _l("Döngü koşulu"),
+    "timeDate": _l("Zamanlayıcı tarihi"), "timeDuration": _l("Zamanlayıcı süresi"),
+    "timeCycle": _l("Zamanlayıcı döngüsü"), "loopCardinality": _l("Döngü sayısı"),
+    "completionCondition": _l("Tamamlanma koşulu"), "messagePayload": _l("Mesaj içeriği"),
+    "messagePath": _l("Mesaj ilişkilendirme ifadesi"), "formalExpression": _l("Mesaj ilişkilendirme ifadesi"),
+    "expression": _l("Mesaj ilişkilendirme ifadesi"), "parameter": _l("Servis parametresi"),
 }
-_EVAL_TAGS = ("conditionExpression", "timeDate", "timeDuration", "timeCycle", "loopCardinality",
-              "completionCondition")
-_REQUIRED = ("script", "conditionExpression")
+# BPMN elements whose text the engine evaluates (wherever they sit): sequence-flow, conditional-event,
+# loop and completion conditions, timers, cardinalities, correlation retrieval expressions.
+_EVAL_TAGS = ("conditionExpression", "condition", "loopCondition", "completionCondition", "timeDate",
+              "timeDuration", "timeCycle", "loopCardinality", "messagePath", "formalExpression")
+# … and spiff extension elements it evaluates.
+_SPIFF_EVAL_TAGS = ("messagePayload", "expression")
+_REQUIRED = ("script", "conditionExpression", "condition")
+# Elements that belong to the flow element around them: findings name that element.
+_WRAPPERS = ("EventDefinition", "LoopCharacteristics", "extensionElements", "processVariableCorrelation",
+             "correlationPropertyRetrievalExpression", "serviceTaskOperator", "parameters")
 
 
 def expressions(root):
-    """(element id, line, kind, code, language, mode) for every piece of Python in the file."""
+    """(element id, line, kind, code, language, mode) for every piece of Python the engine runs."""
     default_language = root.get("expressionLanguage")
     for el in root.iter(f"{{{BPMN_NS}}}script"):
         owner = el.getparent()
         yield owner.get("id"), el.sourceline, "script", el.text or "", owner.get("scriptFormat"), "exec"
     for tag in ("preScript", "postScript"):
         for el in root.iter(f"{{{SPIFF_NS}}}{tag}"):
-            owner = _owner(el)
-            yield owner.get("id"), el.sourceline, tag, el.text or "", None, "exec"
-    for el in root.iter(f"{{{SPIFF_NS}}}messagePayload"):
-        yield _owner(el).get("id"), el.sourceline, "messagePayload", el.text or "", None, "eval"
+            yield _owner(el).get("id"), el.sourceline, tag, el.text or "", None, "exec"
+    for tag in _SPIFF_EVAL_TAGS:
+        for el in root.iter(f"{{{SPIFF_NS}}}{tag}"):
+            yield _owner(el).get("id"), el.sourceline, tag, el.text or "", None, "eval"
+    for el in root.iter(f"{{{SPIFF_NS}}}parameter"):
+        if el.get("value") is not None:  # a service task's parameter value is evaluated
+            yield _owner(el).get("id"), el.sourceline, "parameter", el.get("value"), None, "eval"
     for tag in _EVAL_TAGS:
         for el in root.iter(f"{{{BPMN_NS}}}{tag}"):
-            owner = el.getparent()
-            if tag.startswith("time") or owner.tag.endswith("LoopCharacteristics"):
-                owner = owner.getparent()
             language = el.get("language") or default_language
-            yield owner.get("id"), el.sourceline, tag, el.text or "", language, "eval"
+            yield _owner(el).get("id"), el.sourceline, tag, el.text or "", language, "eval"
 
 
 def _owner(el):
-    """The flow element an extension belongs to (skipping extensionElements and wrappers)."""
+    """The flow element (or other element with an id) an expression belongs to, skipping event
+    definitions, loop characteristics and extension wrappers."""
     node = el.getparent()
-    while node is not None and node.get("id") is None:
+    while node is not None and (node.get("id") is None or _is_wrapper(node)):
         node = node.getparent()
     return node if node is not None else el
+
+
+def _is_wrapper(node) -> bool:
+    tag = node.tag if isinstance(node.tag, str) else ""
+    return tag.split("}")[-1].endswith(_WRAPPERS)
 
 
 def check_scripts(root, report) -> None:
@@ -115,20 +130,71 @@ def _check_python(code, mode, label, element_id, line, report) -> None:
             return
 
 
+_MANGLED = re.compile(r"_[A-Za-z][A-Za-z0-9]*__")  # a class-private name: _Printer__filenames
+_NAMED_BY_STRING = ("hasattr",)  # builtins that take an attribute name: only a plain literal one
+_FORMATTERS = ("format", "format_map")  # "{0.attr}".format(x) reads attributes named in the text
+
+
+def _private(name: str) -> bool:
+    return name.startswith("__") or bool(_MANGLED.search(name))
+
+
 def forbidden(node):
     """A description of a forbidden construct, or None."""
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return _l("içe aktarma (import)")
-    if isinstance(node, ast.Attribute) and (node.attr.startswith("__") or node.attr in FORBIDDEN_ATTRIBUTES):
-        return _l("“%(name)s” özniteliği", name=node.attr)
-    if isinstance(node, ast.Name) and (node.id in FORBIDDEN_NAMES or node.id.startswith("__")):
+    if isinstance(node, ast.Attribute):
+        return _attribute_problem(node)
+    if isinstance(node, ast.Name) and (node.id in FORBIDDEN_NAMES or _private(node.id)):
         return _l("“%(name)s” adı", name=node.id)
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and ("__" in node.value
+                                                                            or _MANGLED.search(node.value)):
         return _l("“__” içeren metin")
+    if isinstance(node, ast.Call):
+        return _call_problem(node)
     if isinstance(node, (ast.Global, ast.Nonlocal)):
         return _l("global/nonlocal bildirimi")
     if isinstance(node, (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith)):
         return _l("eşzamansız (async) kod")
-    if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name.startswith("__"):
-        return _l("“%(name)s” adı", name=node.name)
+    for name in _names_of(node):
+        if _private(name):
+            return _l("“%(name)s” adı", name=name)
     return None
+
+
+def _attribute_problem(node: ast.Attribute):
+    if _private(node.attr) or node.attr in FORBIDDEN_ATTRIBUTES:
+        return _l("“%(name)s” özniteliği", name=node.attr)
+    if node.attr in _FORMATTERS and not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+        # the text decides which attributes are read: only a literal text, checked above, may format
+        return _l("“%(name)s” yalnızca yazılı bir metinle kullanılabilir", name=node.attr)
+    return None
+
+
+def _call_problem(node: ast.Call):
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in _NAMED_BY_STRING:
+        name = node.args[1] if len(node.args) > 1 else None
+        literal = isinstance(name, ast.Constant) and isinstance(name.value, str)
+        if not literal or _private(name.value):
+            return _l("“%(name)s” yalnızca yazılı bir öznitelik adıyla kullanılabilir", name=func.id)
+    return None
+
+
+def _names_of(node) -> list[str]:
+    """Names a node binds or matches by text: definitions, arguments, keywords, match patterns."""
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.keyword):
+        return [node.arg] if node.arg else []
+    if isinstance(node, ast.MatchClass):
+        return list(node.kwd_attrs)
+    if isinstance(node, (ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.MatchMapping):
+        return [node.rest] if node.rest else []
+    if isinstance(node, ast.alias):
+        return [node.name, node.asname or ""]
+    return []

@@ -1,12 +1,18 @@
 """Delivering the outbox: claim a row with a lease, send it, record the outcome.
 
-A row is claimed by one conditional UPDATE, so two senders (threads, processes, a second
-scheduler started by mistake) never send one row twice; the claim is committed before SMTP
-is spoken, and the database is not touched while sending. One delivery run speaks over ONE SMTP
-connection (opened at its first mail, reopened after a failed one), each command bounded by
-MAIL_TIMEOUT. Failures are retried with
-exponential backoff; after MAIL_MAX_ATTEMPTS the row is dead and the instance gets an audit
-row "mail.failed". Without MAIL_SERVER mail is captured: marked sent, readable in the mail log.
+A row is claimed by one conditional UPDATE that makes it "sending" with a lease (and counts the
+attempt), so two senders (threads, processes, a second scheduler started by mistake) never send
+one row twice; the claim is committed before SMTP is spoken, and the database is not touched while
+sending. Right after the server accepts a mail the row is marked "sent" and committed, before the
+next mail: the only mail a crash (kill -9, power loss) can leave unrecorded is the one between SMTP
+accept and that commit. Its row stays "sending" until its lease runs out and is then sent again
+with the same Message-ID — delivery is at least once, a duplicate is always recognisable. A row
+that keeps dying this way is dead after MAIL_MAX_ATTEMPTS.
+
+One delivery run speaks over ONE SMTP connection (opened at its first mail, reopened after a failed
+one), each command bounded by MAIL_TIMEOUT. Failures are retried with exponential backoff; after
+MAIL_MAX_ATTEMPTS the row is dead and the instance gets an audit row "mail.failed". Without
+MAIL_SERVER mail is captured: marked sent, readable in the mail log.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 
 from ..extensions import db, mail
 from ..models import OutboxMessage
@@ -27,6 +33,7 @@ from ..services import audit
 from ..services.outbox import WAITING
 
 MAX_BACKOFF = timedelta(hours=6)
+SENDING = "sending"  # claimed; SMTP may be under way (or the sender died during it)
 
 
 class TimeoutConnection(Connection):
@@ -51,8 +58,11 @@ def worker_name() -> str:
 
 
 def _claimable(now: datetime):
-    return (OutboxMessage.state.in_(WAITING), OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+    """Due rows nobody holds, and rows left "sending" by a sender whose lease ran out."""
+    waiting = and_(OutboxMessage.state.in_(WAITING), OutboxMessage.next_attempt_at <= now,
+                   or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
+    abandoned = and_(OutboxMessage.state == SENDING, OutboxMessage.lease_until < now)
+    return (or_(waiting, abandoned),)
 
 
 def deliver_due(now: datetime, worker: str | None = None, limit: int = 100) -> dict:
@@ -67,8 +77,11 @@ def deliver_due(now: datetime, worker: str | None = None, limit: int = 100) -> d
     try:
         for row_id in ids:
             message = _claim(row_id, now, worker)
-            db.session.commit()  # the lease is visible to every other sender before SMTP starts
+            db.session.commit()  # "sending" and the lease are visible to every sender before SMTP starts
             if message is None:
+                continue
+            if message is _EXHAUSTED:
+                counts["mails_dead"] += 1
                 continue
             try:
                 captured = sender.send(message)
@@ -77,21 +90,30 @@ def deliver_due(now: datetime, worker: str | None = None, limit: int = 100) -> d
             else:
                 _sent(row_id, worker, now, captured)
                 counts["mails_sent"] += 1
-            db.session.commit()
+            db.session.commit()  # this mail's outcome, before the next one is spoken
     finally:
         sender.close()
     return counts
 
 
-def _claim(row_id: int, now: datetime, worker: str) -> Message | None:
+_EXHAUSTED = object()  # a claimed row that has had all its attempts: now dead
+
+
+def _claim(row_id: int, now: datetime, worker: str):
+    """The row's message once this worker holds it ("sending", attempt counted); None when someone
+    else got it; _EXHAUSTED when it was abandoned mid-send too often and is now dead."""
     lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
     claimed = db.session.execute(
         db.update(OutboxMessage).where(OutboxMessage.id == row_id, *_claimable(now))
-        .values(lease_until=now + lease, leased_by=worker)
+        .values(state=SENDING, lease_until=now + lease, leased_by=worker, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)).rowcount
     if not claimed:
         return None
     row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+    if row.attempts > current_app.config["MAIL_MAX_ATTEMPTS"]:  # its last attempt died mid-send
+        row.attempts -= 1
+        _bury(row, "abandoned while sending (the sender stopped after SMTP); not sent again")
+        return _EXHAUSTED
     return build_message(row)
 
 
@@ -143,26 +165,30 @@ class Sender:
 def _sent(row_id: int, worker: str, now: datetime, captured: bool) -> None:
     db.session.execute(
         db.update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.leased_by == worker)
-        .values(state="sent", sent_at=now, captured=captured, attempts=OutboxMessage.attempts + 1,
-                lease_until=None, leased_by=None, last_error=None)
+        .values(state="sent", sent_at=now, captured=captured, lease_until=None, leased_by=None, last_error=None)
         .execution_options(synchronize_session=False))
 
 
 def _failed(row_id: int, worker: str, now: datetime, exc: Exception) -> bool:
-    """Record a failed attempt; True when it was the last one (the row is dead)."""
+    """Record a failed attempt (counted at the claim); True when it was the last one (the row is dead)."""
     row = db.session.get(OutboxMessage, row_id, populate_existing=True)
     if row is None or row.leased_by != worker:
         return False
-    row.attempts += 1
     row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
     row.lease_until = row.leased_by = None
     if row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        row.state = "dead"
-        audit.record("mail.failed", None, municipality_id=row.municipality_id, instance_id=row.instance_id,
-                     task_id=row.task_id, key=row.key, to=row.to_address, attempts=row.attempts,
-                     error=row.last_error)
+        _bury(row, row.last_error)
         return True
     row.state = "failed"
     delay = timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"] * 2 ** (row.attempts - 1))
     row.next_attempt_at = now + min(delay, MAX_BACKOFF)
     return False
+
+
+def _bury(row: OutboxMessage, error: str) -> None:
+    """No more attempts: the row is dead and its instance gets an incident."""
+    row.state = "dead"
+    row.last_error = error[:1000]
+    row.lease_until = row.leased_by = None
+    audit.record("mail.failed", None, municipality_id=row.municipality_id, instance_id=row.instance_id,
+                 task_id=row.task_id, key=row.key, to=row.to_address, attempts=row.attempts, error=row.last_error)

@@ -2,7 +2,7 @@
 
 from . import stamps  # noqa: E402,F401  (calendar-stamp events)
 from .audit import AuditEvent
-from .auth import ApiToken, LoginAttempt
+from .auth import ApiToken, LoginThrottle
 from .definition import DefinitionVersion, ProcessDefinition
 from .document import DocumentJob, DocumentSource, DocumentTemplate, DocumentVersion
 from .instance import ProcessInstance
@@ -13,7 +13,7 @@ from .task import TaskRecord
 
 __all__ = [
     "DocumentJob", "DocumentSource", "DocumentTemplate", "DocumentVersion",
-    "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginAttempt", "Municipality",
+    "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginThrottle", "Municipality",
     "MunicipalitySettings",
     "OutboxMessage", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
 ]

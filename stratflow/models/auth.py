@@ -17,11 +17,14 @@ class ApiToken(db.Model):
     user = db.relationship("User")
 
 
-class LoginAttempt(db.Model):
-    """One failed sign-in; kept in the database so every worker sees the same count."""
-    __table_args__ = (db.Index("ix_login_attempt_lookup", "email", "created_at"),
-                      db.Index("ix_login_attempt_address", "remote_addr", "created_at"))
+class LoginThrottle(db.Model):
+    """Failed sign-ins of one bucket: an (e-mail, address) pair, or an address alone (email "").
+    Kept in the database so every worker sees the same count; services/throttle.py updates a row
+    with one atomic statement."""
+    __table_args__ = (db.UniqueConstraint("email", "remote_addr", name="uq_login_throttle_bucket"),)
     id = db.Column(db.Integer, primary_key=True)
-    email = db.Column(db.String(254), nullable=False)
-    remote_addr = db.Column(db.String(64), nullable=True)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    email = db.Column(db.String(254), nullable=False)  # "" for the address's own bucket
+    remote_addr = db.Column(db.String(64), nullable=False)  # "" when the server does not know it
+    failures = db.Column(db.Integer, nullable=False)
+    last_failure_at = db.Column(db.DateTime, nullable=False)
+    blocked_until = db.Column(db.DateTime, nullable=True)

@@ -65,6 +65,8 @@ class User(UserMixin, db.Model):
     mail_digest = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())  # one daily mail
     municipality_id = db.Column(db.ForeignKey("municipality.id"), nullable=True, index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Part of every web session's identity (get_id): bumping it ends all of the user's sessions.
+    session_generation = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     municipality = db.relationship("Municipality")
     # Loaded when asked for (the signed-in user's, once per request), not with every user a query
@@ -75,6 +77,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self) -> str:
+        """What the session keeps: "<id>:<session generation>" (see accounts.user_for_session)."""
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_admin(self) -> bool:

@@ -3,8 +3,10 @@
 from ..extensions import db
 from .base import utcnow
 
-OUTBOX_STATES = ("pending", "failed", "sent", "dead", "cancelled", "digest", "digested")
-# pending: waiting for its first attempt; failed: an attempt failed, retried at next_attempt_at;
+OUTBOX_STATES = ("pending", "sending", "failed", "sent", "dead", "cancelled", "digest", "digested")
+# pending: waiting for its first attempt; sending: claimed by a sender (lease_until), SMTP under way —
+# still so after its lease only when the sender died, then it is sent again with the same Message-ID;
+# failed: an attempt failed, retried at next_attempt_at;
 # sent: accepted by SMTP (or captured in dev); dead: given up after the last attempt;
 # cancelled: its task closed before it went out; digest: its reader takes a daily digest, it
 # waits for the next one; digested: it went out inside a digest (a row of kind "digest").

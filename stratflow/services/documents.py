@@ -208,8 +208,8 @@ def upload_template(municipality, kind_key: str, filename: str, data: bytes, act
             DocumentTemplate.municipality_id == municipality.id, DocumentTemplate.kind == kind.key)).scalar() or 0
     _deactivate(municipality.id, kind.key)
     template = DocumentTemplate(
-        municipality_id=municipality.id, kind=kind.key, version=current + 1, filename=(filename or "")[:255] or
-        f"{kind.key}.docx", content=data, size=len(data), sha256=hashlib.sha256(data).hexdigest(), active=True,
+        municipality_id=municipality.id, kind=kind.key, version=current + 1, filename=docs.clean_filename(filename,
+        f"{kind.key}.docx"), content=data, size=len(data), sha256=hashlib.sha256(data).hexdigest(), active=True,
         uploaded_by_id=getattr(actor, "id", None))
     db.session.add(template)
     _flush()

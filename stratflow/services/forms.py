@@ -13,6 +13,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from ..parsing import contains_nul, strip_controls
+
 EMPTY_SCHEMA = {"type": "object", "properties": {}}
 _checker = FormatChecker()
 
@@ -126,7 +128,7 @@ def _coerce(schema: dict, raw):
         return raw is not None and raw not in ("", "0", "false", "off")
     if raw is None:
         return None
-    raw = raw.strip()
+    raw = strip_controls(raw, multiline=True).strip()  # tabs and line breaks are whitespace, kept
     if raw == "":
         return None
     if typ in ("integer", "number"):
@@ -162,9 +164,13 @@ def validate(schema: dict, data: dict) -> dict[str, str]:
         return {"__all__": _("Form verisi bir nesne olmalıdır.")}
     for key in unknown_keys(schema, data):
         errors[key] = _("Bu formda böyle bir alan yok.")
+    for key in _keys_with_nul(data):
+        errors[key] = _("Bu alanda izin verilmeyen bir denetim karakteri (NUL) var.")
     validator = Draft202012Validator(schema, format_checker=_checker)
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = [str(p) for p in error.absolute_path]
+        if error.validator == "additionalProperties" and error.validator_value is False:
+            continue  # unknown_keys named each of them
         if error.validator == "required":
             for missing in error.validator_value:
                 if isinstance(error.instance, dict) and missing not in error.instance:
@@ -172,6 +178,24 @@ def validate(schema: dict, data: dict) -> dict[str, str]:
             continue
         errors.setdefault("-".join(path) or "__all__", _message(error))
     return errors
+
+
+def _keys_with_nul(data, prefix: str = "") -> list[str]:
+    """Fields (as "members-0-email") whose name or text holds a NUL, which no database stores."""
+    found = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if contains_nul(key) or isinstance(value, str) and contains_nul(value):
+            found.append(name)
+        elif isinstance(value, dict):
+            found += _keys_with_nul(value, f"{name}-")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    found += _keys_with_nul(item, f"{name}-{i}-")
+                elif contains_nul(item):
+                    found.append(f"{name}-{i}")
+    return found
 
 
 def _required_message(schema: dict, path: list, key: str) -> str:

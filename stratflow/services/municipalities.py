@@ -19,6 +19,7 @@ from ..extensions import db
 from ..i18n import tr_lower, tr_sort_key
 from ..models import Municipality, ProcessInstance, RoleAssignment, SpendingUnit, TaskRecord
 from ..models.org import MUNICIPALITY_TYPES, WEEKDAYS
+from ..parsing import strip_controls
 from . import Conflict, NotFound, ServiceError, audit, transition, valid_id, versions
 
 PROVINCES = tuple(sorted((
@@ -40,8 +41,10 @@ ANCHOR_FIELDS = {"election_date", "mazbata_date", "type", "council_weekday"}
 
 
 def clean_text(value) -> str:
-    """Trimmed text, inner white space collapsed, NFC-normalised (Turkish letters kept)."""
-    return " ".join(unicodedata.normalize("NFC", "" if value is None else str(value)).split())
+    """Trimmed text, inner white space collapsed, NFC-normalised (Turkish letters kept), without
+    control characters (a NUL would make PostgreSQL refuse the row; nobody types one on purpose)."""
+    text = strip_controls("" if value is None else str(value), multiline=True)
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def invalid(errors: dict) -> ServiceError:

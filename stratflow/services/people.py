@@ -16,12 +16,11 @@ from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import Municipality, RoleAssignment, User
 from ..models.org import ROLES, UNIT_ROLES
-from . import NotFound, ServiceError, audit, valid_id
-from .accounts import hash_password
+from . import NotFound, ServiceError, accounts, audit, valid_id
+from .accounts import hash_password, password_problem
 from .municipalities import clean_text, flush_or_conflict, invalid
 
 PERSON_ROLES = tuple(r for r in ROLES if r != "admin")
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 
 
@@ -89,11 +88,9 @@ def check_person(values: dict, *, require_password: bool, current: User | None =
     if phone and (not _PHONE.match(phone) or not 7 <= sum(c.isdigit() for c in phone) <= 15):
         errors["phone"] = _("Telefon numarası geçersiz.")
     errors.update(_role_errors(values["roles"], values["unit"]))
-    password = values["password"]
-    if password and not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        errors["password"] = _("Parola 8-128 karakter olmalıdır.")
-    elif not password and require_password:
-        errors["password"] = _("İlk parola boş olamaz.")
+    problem = password_problem(values["password"], require_password)
+    if problem:
+        errors["password"] = problem
     return errors
 
 
@@ -172,6 +169,9 @@ def update_person(actor, municipality: Municipality, user_id: int, data: dict) -
     if values["password"]:
         user.password_hash = hash_password(values["password"])
         changes["password"] = "changed"
+        # A reset by someone else ends every session and token; one's own change keeps the tokens.
+        own = user.id == actor.id
+        accounts.end_sessions(user, actor, "own_password_change" if own else "password_reset", revoke_tokens=not own)
     before, after = _set_roles(user, municipality, values["roles"], values["unit"])
     if before != after:
         changes["roles"] = [before, after]
@@ -209,6 +209,8 @@ def set_active(actor, municipality: Municipality, user_id: int, active: bool) ->
     if user.active == active:
         return False
     user.active = active
+    if not active:  # reactivation must not bring old sessions or tokens back
+        accounts.end_sessions(user, actor, "deactivated", revoke_tokens=True)
     flush_or_conflict(_("Kişi güncellenemedi."))
     audit.record("user.activated" if active else "user.deactivated", actor, municipality_id=municipality.id,
                  user_id=user.id, email=user.email)

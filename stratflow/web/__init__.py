@@ -1,12 +1,16 @@
 """Blueprints per area; views stay thin: parse input, call a service, render. Each request is one
 transaction, committed once by unit_of_work.commit_once (views never commit)."""
 
-from flask import render_template, request
+from flask import make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 
 def register_blueprints(app) -> None:
+    from . import inputs
+
+    inputs.install_converters(app)  # before the routes: they take their converters when added
+    inputs.init_app(app)
     from . import admin, api, auth, calendar_feed, inbox, instances, labels, maillog, municipalities
 
     labels.init_app(app)
@@ -30,7 +34,13 @@ def register_blueprints(app) -> None:
 
     app.register_error_handler(404, lambda e: page(404, _("Aradığınız sayfa bulunamadı.")))
     app.register_error_handler(403, lambda e: page(403, _("Bu işlem için yetkiniz yok.")))
-    app.register_error_handler(405, lambda e: page(405, _("Bu istek yöntemi desteklenmiyor.")))
+    def method_not_allowed(exc):
+        response = make_response(page(405, _("Bu istek yöntemi desteklenmiyor.")))
+        if getattr(exc, "valid_methods", None):  # RFC 9110: a 405 names what is allowed
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
+
+    app.register_error_handler(405, method_not_allowed)
     app.register_error_handler(413, lambda e: page(413, _("Yüklenen dosya çok büyük.")))
     app.register_error_handler(CSRFError, lambda e: page(
         400, _("Form süresi doldu ya da güvenlik doğrulaması başarısız oldu. Sayfayı yenileyip tekrar deneyin.")))

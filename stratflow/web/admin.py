@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 
+from ..documents.filenames import clean_filename
 from ..services import NotFound
 from ..services import definitions as defs
 from . import unit_of_work
@@ -88,7 +89,7 @@ def version(key, number):
 def download(key, number):
     version = _version_or_404(key, number).version
     return send_file(BytesIO(version.bpmn_xml.encode("utf-8")), mimetype="application/xml",
-                     as_attachment=True, download_name=version.filename)
+                     as_attachment=True, download_name=clean_filename(version.filename, "process.bpmn"))
 
 
 def _version_or_404(key, number):
@@ -128,4 +129,4 @@ def _read_upload(form):
 
 
 def _basename(name: str) -> str:
-    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return clean_filename(name, "")

@@ -8,14 +8,18 @@ documented error shape `{"error": {"status", "code", "message", "fields"?}}`.
 
 from __future__ import annotations
 
+import functools
 import json
 from functools import wraps
+from pathlib import Path
 
+import yaml
 from flask import Blueprint, current_app, g, jsonify, make_response, request, send_from_directory, url_for
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 
 from ..extensions import csrf
+from ..parsing import contains_nul
 from ..services import Forbidden, NotFound, ServiceError, access, accounts, forms, instances, progress, tasks
 from ..services import instance_actions as actions
 from . import api_json, unit_of_work
@@ -29,9 +33,24 @@ _DEFAULT_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404
 _SERVICE_STATUS = {"not_found": 404, "conflict": 409, "throttled": 429, "forbidden": 403}
 _INBOX_STATES = ("open", "all")
 _MAX_ID = 2**31 - 1
-START_SCHEMA = {"type": "object", "required": ["municipality_id"],
-                "properties": {"municipality_id": {"type": "integer", "minimum": 1, "maximum": _MAX_ID},
-                               "process": {"type": "string", "minLength": 1, "maxLength": 100}}}
+
+
+@functools.cache
+def documented_schemas(static_folder: str) -> dict:
+    """The component schemas of static/openapi.yaml, read once: request bodies are checked against
+    the very document clients read, so the two cannot drift apart."""
+    document = yaml.safe_load((Path(static_folder) / "openapi.yaml").read_text(encoding="utf-8"))
+    return document["components"]["schemas"]
+
+
+def json_body(schema_name: str) -> dict:
+    """The request body (json_object), valid against the documented schema `schema_name`
+    (closed: unknown fields are refused), or a 422 with a message per field."""
+    data = json_object()
+    errors = forms.validate(documented_schemas(current_app.static_folder)[schema_name], data)
+    if errors:
+        raise ServiceError(_("İstekte düzeltilmesi gereken alanlar var."), code="validation", field_errors=errors)
+    return data
 
 
 class BadRequest(ServiceError):
@@ -107,6 +126,8 @@ def json_object() -> dict:
         raise BadRequest(_("İstek gövdesi geçerli bir JSON değil.")) from None
     if not isinstance(data, dict):
         raise BadRequest(_("İstek gövdesi bir JSON nesnesi olmalıdır."))
+    if contains_nul(data):  # PostgreSQL stores no NUL, and no field means anything with one
+        raise BadRequest(_("İstek gövdesindeki metinlerde NUL karakteri (\\u0000) bulunamaz."))
     return data
 
 
@@ -179,11 +200,7 @@ def instance_list(user):
 @bp.post("/instances")
 @token_required
 def create_instance(user):
-    data = json_object()
-    errors = forms.validate(START_SCHEMA, data)
-    if errors:
-        raise ServiceError(_("İstekte düzeltilmesi gereken alanlar var."), code="validation",
-                           field_errors=errors)
+    data = json_body("StartInstance")
     try:
         municipality = access.municipality_for(user, int(data["municipality_id"]), manage=True)
     except NotFound:
@@ -208,9 +225,10 @@ def openapi():
 
 # -- coordinator actions (services/actions.py) ----------------------------------------
 
-def _instance_action(user, instance_id: int, run):
-    """Run `run(body)` (a service call that checks the right first), answer with the instance."""
-    run(json_object())
+def _instance_action(user, instance_id: int, run, schema_name: str = "ActionReason"):
+    """Run `run(body)` (a service call that checks the right first) with a body valid against its
+    documented schema; answer with the instance."""
+    run(json_body(schema_name))
     return _instance_detail(actions.instance_for_action(user, instance_id))
 
 
@@ -239,12 +257,12 @@ def terminate_instance(user, instance_id):
 @token_required
 def rewind_instance(user, instance_id):
     return _instance_action(user, instance_id, lambda body: actions.rewind_to(
-        instance_id, user, body.get("task_id"), body.get("reason")))
+        instance_id, user, body.get("task_id"), body.get("reason")), "RewindRequest")
 
 
 @bp.post("/tasks/<task_id>/assign")
 @token_required
 def assign_task(user, task_id):
-    data = json_object()
+    data = json_body("AssignRequest")
     record = actions.reassign(task_id, user, data.get("assignee_id"), data.get("reason"))
     return _task_detail(record, access.can_act(user, record))

@@ -33,9 +33,21 @@ def task_summary(t) -> dict:
     }
 
 
+def closed(schema):
+    """A copy of a form schema whose objects refuse undeclared properties, as `complete` does."""
+    if isinstance(schema, list):
+        return [closed(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {k: closed(v) for k, v in schema.items()}
+    if (copy.get("type") == "object" or "properties" in copy) and "additionalProperties" not in copy:
+        copy["additionalProperties"] = False
+    return copy
+
+
 def task_detail(t, *, form_schema: dict, instructions: str | None, can_complete: bool) -> dict:
     body = task_summary(t)
-    body.update(form_schema=form_schema, instructions=instructions, draft=t.draft,
+    body.update(form_schema=closed(form_schema), instructions=instructions, draft=t.draft,
                 can_complete=can_complete, completed_by=person(t.completed_by))
     return body
 

@@ -9,7 +9,8 @@ from ..services import NotFound, outbox
 bp = Blueprint("maillog", __name__)
 
 STATE_LABELS = {
-    "pending": _l("Bekliyor"), "failed": _l("Yeniden denenecek"), "sent": _l("Gönderildi"),
+    "pending": _l("Bekliyor"), "sending": _l("Gönderiliyor"), "failed": _l("Yeniden denenecek"),
+    "sent": _l("Gönderildi"),
     "dead": _l("Gönderilemedi"), "cancelled": _l("İptal edildi"),
     "digest": _l("Günlük özeti bekliyor"), "digested": _l("Günlük özetle gönderildi"),
 }

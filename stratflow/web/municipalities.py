@@ -8,7 +8,7 @@ Every form is posted back to a page that re-shows it with Turkish messages on ba
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -438,6 +438,8 @@ def person(municipality_id, user_id):
     changes, error = _commit(people.update_person, current_user, m, user_id, form.data)
     if error:
         return _person_page(m, user, form, _refuse(error, form))
+    if "password" in changes and user.id == current_user.id:
+        login_user(user)  # one's own new password ends the other sessions, not this one
     flash(_("“%(name)s” kaydedildi.", name=user.full_name) if changes else _("Değişiklik yok."), "success")
     return _back(m.id, "people")
 
