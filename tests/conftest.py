@@ -80,7 +80,7 @@ def _uses_the_database(item) -> bool:
     """Whether the test asks, directly or through its fixtures, for the app (the autouse cleanup
     asks for it on every test's behalf and does not count)."""
     info = getattr(item, "_fixtureinfo", None)
-    if info is None:
+    if info is None or item.get_closest_marker("database"):
         return True
     todo, seen = list(info.argnames), set()
     while todo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -13,6 +14,8 @@ from stratflow.config import normalise_db_url
 from stratflow.extensions import db
 
 from .conftest import PG_URL_ENV
+
+pytestmark = pytest.mark.database
 
 
 def _app(tmp_path):

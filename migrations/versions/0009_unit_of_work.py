@@ -103,10 +103,11 @@ MEANING = {'voluntary_decision': {'phase': 'circular', 'phaseOptional': 'yes'},
 
 
 def upgrade():
-    with op.batch_alter_table("municipality") as batch_op:
-        batch_op.add_column(sa.Column("calendar_stamp", sa.String(length=32), nullable=False, server_default=""))
-    with op.batch_alter_table("process_instance") as batch_op:
-        batch_op.add_column(sa.Column("anchors", sa.JSON(), nullable=False, server_default="{}"))
+    # Plain ADD COLUMN, never a batch copy: on SQLite a batch recreates the table, and dropping the
+    # old one would cascade to the rows that refer to it (templates, settings, tasks, audit …).
+    op.add_column("municipality", sa.Column("calendar_stamp", sa.String(length=32), nullable=False,
+                                            server_default=""))
+    op.add_column("process_instance", sa.Column("anchors", sa.JSON(), nullable=False, server_default="{}"))
     op.create_table(
         "document_job",
         sa.Column("instance_id", sa.Integer(), nullable=False),
@@ -128,10 +129,6 @@ def upgrade():
     for (mid,) in conn.execute(sa.text("SELECT id FROM municipality")).all():
         conn.execute(sa.text("UPDATE municipality SET calendar_stamp = :s WHERE id = :id"),
                      {"s": uuid.uuid4().hex, "id": mid})
-    with op.batch_alter_table("municipality") as batch_op:
-        batch_op.alter_column("calendar_stamp", server_default=None)
-    with op.batch_alter_table("process_instance") as batch_op:
-        batch_op.alter_column("anchors", server_default=None)
     _backfill_anchors(conn)
     _declare_meaning(conn)
 
@@ -206,7 +203,5 @@ def downgrade():
     with op.batch_alter_table("document_job") as batch_op:
         batch_op.drop_index("ix_document_job_municipality_id")
     op.drop_table("document_job")
-    with op.batch_alter_table("process_instance") as batch_op:
-        batch_op.drop_column("anchors")
-    with op.batch_alter_table("municipality") as batch_op:
-        batch_op.drop_column("calendar_stamp")
+    op.drop_column("process_instance", "anchors")  # SQLite ≥ 3.35 drops a column in place
+    op.drop_column("municipality", "calendar_stamp")
