@@ -46,6 +46,8 @@ def test_down_and_up_again(tmp_path):
                 conn.execute(sa.text(
                     "INSERT INTO \"user\" (id, email, full_name, locale, active, mail_digest, created_at) "
                     "VALUES (1, 'a@b.tr', 'A', 'tr', true, false, '2024-04-01')"))
+                conn.execute(sa.text("INSERT INTO role_assignment (id, user_id, role, municipality_id) "
+                                     "VALUES (1, 1, 'coordinator', 1)"))
                 conn.execute(sa.text(
                     "INSERT INTO document_template (id, municipality_id, kind, version, filename, content, size, "
                     "sha256, active, uploaded_at) VALUES (1, 1, 'circular', 1, :name, :data, 1, :sha, false, "
@@ -65,6 +67,8 @@ def test_down_and_up_again(tmp_path):
             upgrade()
             with db.engine.connect() as conn:
                 assert conn.execute(sa.text('SELECT email FROM "user"')).scalar() == "a@b.tr"
+                # nothing that refers to the user went with a table copy
+                assert conn.execute(sa.text("SELECT count(*) FROM role_assignment")).scalar() == 1
             db.engine.dispose()
     finally:
         if pg:

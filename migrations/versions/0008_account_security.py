@@ -70,5 +70,5 @@ def downgrade():
         batch_op.create_index("ix_login_attempt_lookup", ["email", "created_at"], unique=False)
         batch_op.create_index("ix_login_attempt_address", ["remote_addr", "created_at"], unique=False)
     op.drop_table("login_throttle")
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("session_generation")
+    # In place (SQLite ≥ 3.35): a batch table copy of "user" would cascade-delete its role assignments.
+    op.drop_column("user", "session_generation")
