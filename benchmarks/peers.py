@@ -178,3 +178,39 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(20)
+
+
+def main() -> None:
+    """`python benchmarks/peers.py serve [--postgres URL] [--workers N]`: a stratflow server with the
+    10-task process for side_by_side.py's `--other` (prints its URL, token and municipality)."""
+    import argparse
+    import signal
+
+    from complete_task import postgres_schema, sqlite_url
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["serve"])
+    parser.add_argument("--postgres", metavar="URL")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        schema = postgres_schema(args.postgres, create=True) if args.postgres else None
+        url = args.postgres or sqlite_url(folder)
+        try:
+            [setup] = prepare(url, schema)
+            server = Server(url, schema, args.workers)
+            print(f"--other {server.url} --other-kind stratflow --other-token {setup['token']} "
+                  f"--other-municipality {setup['municipality_id']}", flush=True)
+            try:
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+                signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            finally:
+                server.stop()
+        finally:
+            if schema:
+                postgres_schema(args.postgres, create=False)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()

@@ -32,12 +32,18 @@
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
 | STRATFLOW_HTTPS       | 0                                         | 1: served over HTTPS (see below)         |
 | SESSION_COOKIE_SECURE | 0                                         | 1: Secure session cookie (HTTPS sets it) |
+| STRATFLOW_PROXY_HOPS  | 0                                         | reverse proxies in front whose X-Forwarded-For/-Proto are trusted |
 
 STRATFLOW_HTTPS=1 when users reach stratflow over HTTPS (directly or through a TLS-terminating
 proxy): the session and remember-me cookies get the Secure flag (never sent over plain HTTP), every
 response carries `Strict-Transport-Security: max-age=31536000; includeSubDomains` (browsers then
 refuse plain HTTP to the host for a year), and generated URLs use https. Leave it off for the
 development server on http://127.0.0.1.
+
+STRATFLOW_PROXY_HOPS=N when N reverse proxies stand in front of stratflow (docker-compose: 1): the
+client's address and scheme are then read from the last N X-Forwarded-For / X-Forwarded-Proto
+entries, so sign-in throttling counts each user's own address, not the proxy's. Never set it
+higher than the number of proxies you run: a client could then forge its address.
 
 The five reminder values above are the defaults: a municipality's settings ("Ayarlar" on its page)
 override them, and a BPMN user task may override the policy with its `reminderPolicy` property.
@@ -112,6 +118,7 @@ def from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "HTTPS": _bool("STRATFLOW_HTTPS"),
+        "PROXY_HOPS": _int("STRATFLOW_PROXY_HOPS", 0),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE") or _bool("STRATFLOW_HTTPS"),
         "REMEMBER_COOKIE_SECURE": _bool("STRATFLOW_HTTPS"),
         "REMEMBER_COOKIE_HTTPONLY": True,

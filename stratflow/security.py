@@ -9,6 +9,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app) -> None:
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:  # the client's own address and scheme, as the trusted proxies forward them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     if app.config.get("HTTPS"):  # also when HTTPS comes from create_app(config), not the environment
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
     login_manager.login_view = "auth.login"

@@ -214,3 +214,26 @@ def test_https_setting_makes_cookies_secure_and_sends_hsts(demo, app, monkeypatc
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "Strict-Transport-Security" not in app.test_client().get("/login").headers  # plain HTTP (dev)
+
+
+def test_behind_a_trusted_proxy_throttling_sees_the_clients_address(app):
+    """STRATFLOW_PROXY_HOPS=1: the address is the forwarded one (not the proxy's), and only the last
+    hop is trusted, so a client cannot choose its address by sending its own X-Forwarded-For."""
+    from flask import request
+
+    from stratflow import create_app
+    proxied = create_app({key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
+                         | {"PROXY_HOPS": 1})
+    seen = []
+
+    @proxied.get("/_address")
+    def _address():
+        seen.append(request.remote_addr)
+        return "ok"
+
+    client = proxied.test_client()
+    client.get("/_address", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    client.get("/_address", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.8"},
+               environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    client.get("/_address", environ_base={"REMOTE_ADDR": "10.0.0.3"})
+    assert seen == ["203.0.113.7", "203.0.113.8", "10.0.0.3"]
