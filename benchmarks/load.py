@@ -5,7 +5,8 @@ completing tasks of the 10-task process through the HTTP API, for `--seconds`.
     .venv/bin/python benchmarks/load.py                      # temporary SQLite file
 
 Each client has its own municipality (coordinator token) and works its own instances one after the
-other: start, then complete its ten tasks. Prints completions/s, latency p50/p95 and errors (any
+other: start, then for each of its ten tasks look it up in the inbox and complete it (two requests
+per completion). Prints completions/s, latency p50/p95 and errors (any
 answer but 200/201; there must be none). Run it on a quiet machine; clients and server share it.
 """
 
@@ -26,9 +27,8 @@ from complete_task import postgres_schema, sqlite_url  # noqa: E402
 from peers import Server, StratflowPeer, prepare  # noqa: E402
 
 
-def client(peer: StratflowPeer, until: float, out: dict, lock: threading.Lock) -> None:
+def client(peer: StratflowPeer, handle, until: float, out: dict, lock: threading.Lock) -> None:
     done, errors, times = 0, 0, []
-    handle = peer.start()
     while time.monotonic() < until:
         task = peer.next_task(handle)
         if task is None:
@@ -64,13 +64,11 @@ def main() -> None:
             server = Server(url, schema, args.workers)
             try:
                 peers = [StratflowPeer(server.url, s["token"], s["municipality_id"]) for s in setups]
-                for peer in peers[:2]:  # warm-up: each worker loads the spec once
-                    handle = peer.start()
-                    peer.complete(handle, peer.next_task(handle))
+                handles = [peer.start() for peer in peers]  # (warms both workers up)
                 out, lock = {"done": 0, "errors": 0, "times": []}, threading.Lock()
                 started = time.monotonic()
-                threads = [threading.Thread(target=client, args=(p, started + args.seconds, out, lock))
-                           for p in peers]
+                threads = [threading.Thread(target=client, args=(p, h, started + args.seconds, out, lock))
+                           for p, h in zip(peers, handles, strict=True)]
                 for t in threads:
                     t.start()
                 for t in threads:

@@ -67,10 +67,11 @@ class StratflowPeer:
         return body["id"]
 
     def next_task(self, handle) -> str | None:
-        status, body = self.http.call("GET", f"/instances/{handle}")
+        """The instance's open task, from the coordinator's inbox (what a client polls)."""
+        status, body = self.http.call("GET", "/tasks")
         if status != 200:
-            raise RuntimeError(f"instance: HTTP {status} {body}")
-        return body["open_tasks"][0]["id"] if body["open_tasks"] else None
+            raise RuntimeError(f"inbox: HTTP {status} {body}")
+        return next((t["id"] for t in body["tasks"] if t["instance"]["id"] == handle), None)
 
     def complete(self, handle, task) -> int:
         status, _body = self.http.call("POST", f"/tasks/{task}/complete", FORM)

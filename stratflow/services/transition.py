@@ -17,7 +17,8 @@ permission check is here, so every caller (web, API, command line, scheduler) ge
 4. due dates of new and open tasks from the context (no queries);
 5. add the audit rows and flush;
 6. cancel the mail of the tasks that closed (and the countdown, when the model says so);
-7. enqueue "documents due" (rendered later by the scheduler: services/document_jobs.py).
+7. enqueue "documents due" (rendered later by the scheduler: services/document_jobs.py), when the
+   model shows documents at all.
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ class Transition:
         self._closed = set()
 
     def _documents_due(self) -> None:
+        if not self.ctx.version.meaning.documents_on:  # the model shows no documents anywhere
+            return
         request_documents(self.instance.id, self.instance.municipality_id, self.actor,
                           self.done.name if self.done else None)
 
