@@ -17,6 +17,9 @@ Measured, each through the Flask app in-process (signed-in session, full request
 - the reminder sweep (`reminders.plan_due`) over all open tasks: the first sweep (writes the
   rows due today) and a second one right after (finds everything already planned).
 
+`--filler N` adds N more instances (a municipality each, one unit, `--filler-tasks` open tasks,
+nobody sampled holds them): run with 550 and 9550 to compare the inbox at 1,000 and 10,000 instances.
+
 On PostgreSQL the tables go into a fresh schema (dropped afterwards); nothing else is touched.
 """
 
@@ -45,7 +48,34 @@ SEED = 20260924
 UNIT_ROLES = ("unit_manager", "team_member")
 
 
-def build(app, municipalities: int, units: int, tasks: int) -> dict:
+def _fillers(count: int, tasks: int, version_id, state, template, step_names, rnd, today, now) -> None:
+    """`count` more instances, each in a municipality of its own with one unit and `tasks` open
+    tasks for roles nobody sampled holds: the country grows, the measured people's work does not."""
+    from stratflow.models import Municipality, ProcessInstance, SpendingUnit, TaskRecord
+    for number in range(1, count + 1):
+        m = Municipality(name=f"Dolgu Belediyesi {number:05d}", province=f"İl {number % 81 + 1:02d}", type="ilce",
+                         population=50000, election_date=template.municipality.election_date,
+                         mazbata_date=template.municipality.mazbata_date, council_weekday="tuesday")
+        db.session.add(m)
+        db.session.flush()
+        unit = SpendingUnit(municipality_id=m.id, name="Birim 01 Müdürlüğü", code="U01")
+        instance = ProcessInstance(version_id=version_id, municipality_id=m.id, title=f"{m.name} Stratejik Planı",
+                                   status="running", state=state, state_schema=template.state_schema, revision=1,
+                                   started_at=now, updated_at=now, anchors=dict(template.anchors or {}))
+        db.session.add_all([unit, instance])
+        db.session.flush()
+        db.session.execute(db.insert(TaskRecord), [{
+            "id": str(uuid.UUID(int=rnd.getrandbits(128))), "instance_id": instance.id, "municipality_id": m.id,
+            "bpmn_id": step_names[t % len(step_names)][0], "name": step_names[t % len(step_names)][1], "lane": None,
+            "role": "unit_manager" if t % 3 else "coordinator", "unit_id": unit.id if t % 3 else None, "form": None,
+            "state": "open", "due_date": today + timedelta(days=rnd.randint(-10, 14)), "created_at": now}
+            for t in range(tasks)])
+        if number % 200 == 0:
+            db.session.commit()
+    db.session.commit()
+
+
+def build(app, municipalities: int, units: int, tasks: int, filler: int = 0, filler_tasks: int = 40) -> dict:
     from stratflow.models import (
         Municipality,
         ProcessInstance,
@@ -117,6 +147,7 @@ def build(app, municipalities: int, units: int, tasks: int) -> dict:
             if number % 50 == 0:
                 db.session.commit()
         db.session.commit()
+        _fillers(filler, filler_tasks, version_id, state, template, step_names, rnd, today, now)
         counts = {name: db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
                   for name, model in (("users", User), ("open tasks", TaskRecord),
                                       ("instances", ProcessInstance), ("units", SpendingUnit))}
@@ -134,14 +165,17 @@ def _step_names(instance_id: int) -> list[tuple[str, str]]:
 
 
 def timed_gets(app, paths_and_users: list[tuple[str, int]]) -> list[float]:
+    from stratflow.models import User
     client = app.test_client()
     # Flask-Login's strong session protection: the identifier of the client's address and agent
     with app.test_request_context(environ_base=client.environ_base):
         identifier = app.login_manager._session_identifier_generator()
+        session_ids = {u.id: u.get_id() for u in db.session.execute(  # "<id>:<session generation>"
+            db.select(User).where(User.id.in_({u for _p, u in paths_and_users}))).scalars()}
     out = []
     for path, user_id in paths_and_users:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = session_ids[user_id]
             session["_fresh"] = True
             session["_id"] = identifier
         started = time.perf_counter()
@@ -174,6 +208,10 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=22)
     parser.add_argument("--tasks", type=int, default=110)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--filler", type=int, default=0,
+                        help="more instances (own municipalities, nobody sampled) to grow the country")
+    parser.add_argument("--filler-tasks", type=int, default=40, help="open tasks of each filler instance")
+    parser.add_argument("--no-sweep", action="store_true", help="skip the reminder sweeps")
     args = parser.parse_args()
     if os.getloadavg()[0] > 0.6:
         print(f"warning: load average {os.getloadavg()[0]:.2f}: figures will be noisy", file=sys.stderr)
@@ -184,7 +222,7 @@ def main() -> None:
         app = make_app(args.postgres or sqlite_url(folder), schema)
         try:
             started = time.perf_counter()
-            built = build(app, args.municipalities, args.units, args.tasks)
+            built = build(app, args.municipalities, args.units, args.tasks, args.filler, args.filler_tasks)
             if schema:  # the statistics autovacuum would have gathered after the bulk inserts
                 with app.app_context():
                     db.session.execute(db.text("ANALYZE"))
@@ -201,10 +239,11 @@ def main() -> None:
             pages = [rnd.choice(ids["instances"]) for _ in range(args.samples // 2)]
             timed_gets(app, [(f"/instances/{i}", u) for i, u in pages[:5]])
             print("instance page  ", percentiles(timed_gets(app, [(f"/instances/{i}", u) for i, u in pages])))
-            first_ms, created = sweep(app)
-            second_ms, again = sweep(app)
-            print(f"reminder sweep  first {first_ms / 1000:6.1f} s ({created} mails planned)   "
-                  f"second {second_ms / 1000:6.3f} s ({again} new)")
+            if not args.no_sweep:
+                first_ms, created = sweep(app)
+                second_ms, again = sweep(app)
+                print(f"reminder sweep  first {first_ms / 1000:6.1f} s ({created} mails planned)   "
+                      f"second {second_ms / 1000:6.3f} s ({again} new)")
         finally:
             with app.app_context():
                 db.session.remove()
