@@ -165,9 +165,9 @@ PROBLEMS = {
     "unknown": lambda d: _("Şablonda tanınmayan yer tutucu var: %(names)s. Kullanılabilecek yer tutucular "
                            "“Yer tutucular” sayfasında listelenir.", names=d),
     "render": lambda d: _("Şablon örnek verilerle oluşturulamadı: %(error)s", error=d),
-    "external": lambda d: _("Şablon dış bir dosyaya ya da adrese bağlantı içeriyor (bağlantılı resim, nesne "
-                            "ya da alan kodu: %(target)s). Yalnızca köprüler (hyperlink) kabul edilir; "
-                            "resimleri belgeye gömün.", target=d),
+    "external": lambda d: _("Şablon dış bir dosyaya ya da adrese bağlantı içeriyor (bağlantılı resim, nesne, "
+                            "alan kodu ya da dosyaya giden köprü: %(target)s). Yalnızca web (http, https) ve "
+                            "e-posta (mailto) köprüleri kabul edilir; resimleri belgeye gömün.", target=d),
     "unsafe": lambda d: _("Şablonda izin verilmeyen bir ifade var (%(error)s). Yalnızca belgelenmiş yer "
                           "tutucular ve süzgeçler kullanılabilir.", error=d),
     "timeout": lambda d: _("Şablon denetimi zaman aşımına uğradı: şablon çok fazla işlem gerektiriyor "
