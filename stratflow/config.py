@@ -32,7 +32,7 @@
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
 | STRATFLOW_HTTPS       | 0                                         | 1: served over HTTPS (see below)         |
 | SESSION_COOKIE_SECURE | 0                                         | 1: Secure session cookie (HTTPS sets it) |
-| STRATFLOW_PROXY_HOPS  | 0                                         | reverse proxies in front whose X-Forwarded-For/-Proto are trusted |
+| STRATFLOW_PROXY_HOPS  | 0                                         | trusted reverse proxies (see below)      |
 
 STRATFLOW_HTTPS=1 when users reach stratflow over HTTPS (directly or through a TLS-terminating
 proxy): the session and remember-me cookies get the Secure flag (never sent over plain HTTP), every

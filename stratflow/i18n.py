@@ -1,5 +1,10 @@
 """Turkish-first UI: locale per user (or session), Turkish casing and collation."""
 
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale
 from flask import g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -19,10 +24,42 @@ def tr_lower(text: str) -> str:
     return (text or "").translate(_LOWER).lower()
 
 
+_ORDER = {ch: i for i, ch in enumerate(TR_ALPHABET)}
+LOCAL = ZoneInfo("Europe/Istanbul")
+
+
 def tr_sort_key(text: str):
     """Collation key for Turkish alphabetical order (ç after c, ı before i …)."""
-    order = {ch: i for i, ch in enumerate(TR_ALPHABET)}
-    return [order.get(ch, 100 + ord(ch)) for ch in tr_lower(text)]
+    return [_ORDER.get(ch, 100 + ord(ch)) for ch in tr_lower(text)]
+
+
+@lru_cache(maxsize=8)
+def _months(locale: str) -> dict:
+    return dict(Locale.parse(locale).months["format"]["wide"])
+
+
+def long_date(value, locale: str) -> str:
+    """"30 Eylül 2024" / "30 September 2024" (Babel's "d MMMM y", without its per-call parsing: pages
+    show hundreds). A naive datetime is UTC and is shown as the Turkish calendar day."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    elif not isinstance(value, date):
+        return str(value)
+    return f"{value.day} {_months(locale)[value.month]} {value.year}"
+
+
+def long_datetime(value, locale: str) -> str:
+    """"30 Eylül 2024 14:05" in Turkish time ("d MMMM y HH:mm"); naive datetimes are UTC."""
+    if not value:
+        return ""
+    moment = _local(value)
+    return f"{moment.day} {_months(locale)[moment.month]} {moment.year} {moment:%H:%M}"
+
+
+def _local(moment: datetime) -> datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL)
 
 
 def select_locale() -> str:

@@ -1,8 +1,10 @@
 """Display labels and filters handed to templates (templates decide nothing themselves)."""
 
-from flask_babel import format_date, format_datetime
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from ..i18n import long_date, long_datetime
 
 ROLE_LABELS = {
     "admin": _l("Sistem yöneticisi"), "mayor": _l("Belediye Başkanı"),
@@ -74,5 +76,9 @@ def init_app(app) -> None:
                     **_overview_nav()},
         }
 
-    app.jinja_env.filters["date"] = lambda d: format_date(d, "d MMMM y") if d else ""
-    app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "d MMMM y HH:mm") if d else ""
+    app.jinja_env.filters["date"] = lambda d: long_date(d, _locale())
+    app.jinja_env.filters["datetime"] = lambda d: long_datetime(d, _locale())
+
+
+def _locale() -> str:
+    return str(get_locale() or "tr")
