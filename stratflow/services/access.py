@@ -91,7 +91,12 @@ def task_for(user, task_id: str) -> TaskRecord:
 
 
 def instance_for(user, instance_id: int) -> ProcessInstance:
-    instance = db.session.get(ProcessInstance, instance_id) if valid_id(instance_id) else None
+    """The instance with its municipality and version (with its definition): what its pages show."""
+    instance = db.session.get(
+        ProcessInstance, instance_id,
+        options=[db.joinedload(ProcessInstance.municipality),
+                 db.joinedload(ProcessInstance.version).joinedload(DefinitionVersion.definition)]) \
+        if valid_id(instance_id) else None
     if instance is None or not can_view_instance(user, instance):
         raise NotFound()
     return instance

@@ -96,15 +96,16 @@ class Panel:
         return self.status in ("running", "suspended")
 
 
-def panel(user, instance: ProcessInstance, open_tasks: list, workflow) -> Panel | None:
-    """The panel for `user` (None unless they may act); `workflow`: the instance's engine state as
-    the page read it (None when unreadable: no rewind offered)."""
+def panel(user, instance: ProcessInstance, open_tasks: list, workflow, records: list | None = None) -> Panel | None:
+    """The panel for `user` (None unless they may act); `workflow`, `records`: the instance's engine
+    state (None when unreadable: no rewind offered) and task records as the page read them."""
     if not may_act(user, instance.municipality_id):
         return None
     active = instance.status in ("running", "suspended")
     return Panel(status=instance.status, open_tasks=open_tasks if active else [],
                  people=eligible_people(instance.municipality_id) if active else [],
-                 rewind_targets=rewind_targets(instance, workflow) if active and workflow is not None else [])
+                 rewind_targets=rewind_targets(instance, workflow, records) if active and workflow is not None
+                 else [])
 
 
 # -- reassignment --------------------------------------------------------------------------
@@ -220,14 +221,17 @@ REFUSALS = {
 }
 
 
-def rewind_targets(instance: ProcessInstance, workflow=None) -> list[TaskRecord]:
+def rewind_targets(instance: ProcessInstance, workflow=None, records: list | None = None) -> list[TaskRecord]:
     """Completed steps the instance can go back to (still in the engine's history), newest first.
-    `workflow`: the instance's engine state when the caller has read it already."""
+    `workflow`, `records`: the instance's engine state and task records when the caller has them."""
     if instance.status not in ("running", "suspended"):
         return []
     ids = {t.id for t in completed_human_tasks(workflow or versions.read_workflow(instance))}
     if not ids:
         return []
+    if records is not None:
+        return sorted((r for r in records if r.state == "completed" and r.id in ids),
+                      key=lambda r: r.completed_at, reverse=True)
     return list(db.session.execute(
         db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.state == "completed",
                                     TaskRecord.id.in_(ids))

@@ -117,7 +117,8 @@ def page(instance, args, actor=None, today: date | None = None) -> Page:
                 by_person=progress.open_by_person(st.open_tasks, st.people, st.today),
                 audit_filters=filters, audit_options=opts, documents=documents.for_instance(instance),
                 documents_pending=document_jobs.pending(instance.id),
-                actions=instance_actions.panel(actor, instance, view.open_tasks, workflow) if actor else None)
+                actions=instance_actions.panel(actor, instance, view.open_tasks, workflow, st.records)
+                if actor else None)
 
 
 def _workflow(instance):
