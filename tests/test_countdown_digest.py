@@ -121,6 +121,10 @@ def test_reminder_shows_the_legal_basis_of_its_step(demo, app):
     db.session.commit()
     reminders.plan_due(datetime(2024, 9, 13, 9))
     db.session.commit()
+    assert {r.compose["basis"] for r in _rows("before-")} == {None, "5393 sayılı Belediye Kanunu md. 38(b) ve 41"}
+    from stratflow.mail import delivery
+    delivery.deliver_due(datetime(2024, 9, 13, 9, 1))  # composed as they go out
+    db.session.commit()
     by_task = {r.task_id: r for r in _rows("before-")}
     assert "Dayanak" not in by_task[fen.id].text_body
     assert "Dayanak: 5393 sayılı Belediye Kanunu md. 38(b) ve 41" in by_task[other.id].text_body

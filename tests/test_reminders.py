@@ -122,11 +122,22 @@ def test_planning_twice_creates_one_row(demo, app):
     assert row.state == "pending" and row.next_attempt_at == now
 
 
+def _send_all(now: datetime) -> None:
+    from stratflow.mail import delivery
+    db.session.commit()
+    delivery.deliver_due(now)
+    db.session.commit()
+
+
 def test_message_content_turkish_and_english(demo, app):
     task = _only_fen_has_a_due_date()
     reminders.plan_due(datetime(2024, 9, 13, 9))
     db.session.commit()
+    planned = _rows()[0]  # the sweep writes what to say; the text is composed when it goes out
+    assert planned.subject is None and planned.compose["day"] == "2024-09-13" and planned.to_address
+    _send_all(datetime(2024, 9, 13, 9, 1))
     row = _rows()[0]
+    assert row.state == "sent" and row.compose["day"] == "2024-09-13"
     assert row.subject == f"Hatırlatma: {task.name} — 3 iş günü kaldı"
     assert "18 Eylül 2024 Çarşamba" in row.text_body and "Çamlıtepe Belediyesi" in row.text_body
     assert f"/tasks/{task.id}" in row.text_body and f'href="http://127.0.0.1:5000/tasks/{task.id}"' in row.html_body
@@ -137,7 +148,7 @@ def test_message_content_turkish_and_english(demo, app):
     fen.locale = "en"
     db.session.commit()
     reminders.plan_due(datetime(2024, 9, 17, 9))
-    db.session.commit()
+    _send_all(datetime(2024, 9, 17, 9, 1))
     english = _rows()[-1]
     assert english.locale == "en" and english.subject.startswith("Reminder: ")
     assert "September 18, 2024" in english.text_body
@@ -182,3 +193,41 @@ def test_mail_log_is_for_coordinators_of_the_municipality(demo, app, client):
     manager = signed_in(client, "fen@camlitepe.bel.tr")
     assert manager.get("/mail").status_code == 404
     assert manager.get(f"/mail/{own.id}").status_code == 404
+
+
+def test_the_mail_log_shows_a_planned_reminder_composed_and_writes_nothing(demo, app, client):
+    task = _only_fen_has_a_due_date()
+    reminders.plan_due(datetime(2024, 9, 13, 9))
+    db.session.commit()
+    row = _rows()[0]
+    coordinator = signed_in(client, "sgm@camlitepe.bel.tr")
+    listed = coordinator.get("/mail").get_data(as_text=True)
+    shown = coordinator.get(f"/mail/{row.id}").get_data(as_text=True)
+    subject = f"Hatırlatma: {task.name} — 3 iş günü kaldı"
+    assert subject in listed and subject in shown and "18 Eylül 2024 Çarşamba" in shown
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, row.id).subject is None  # reading composed nothing into the row
+
+
+def test_a_reminder_is_composed_once_and_every_retry_says_the_same(demo, app):
+    """Composed with its claim (before SMTP) and kept: a retry after a failure sends that text, even
+    when the task's due date moved in between."""
+    from stratflow.mail import delivery
+    task = _only_fen_has_a_due_date()
+    reminders.plan_due(datetime(2024, 9, 13, 9))
+    db.session.commit()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_TIMEOUT=1)  # nothing listens there
+    try:
+        assert delivery.deliver_due(datetime(2024, 9, 13, 9, 1))["mails_failed"] == 1
+    finally:
+        app.config.update(MAIL_SERVER=None)
+    db.session.commit()
+    first = _rows()[0]
+    assert first.state == "failed" and first.subject.endswith("3 iş günü kaldı")
+    text = (first.subject, first.text_body)
+    db.session.get(TaskRecord, task.id).due_date = DUE + timedelta(days=7)
+    db.session.commit()
+    assert delivery.deliver_due(first.next_attempt_at + timedelta(seconds=1))["mails_sent"] == 1
+    db.session.commit()
+    sent = _rows()[0]
+    assert sent.state == "sent" and (sent.subject, sent.text_body) == text

@@ -29,7 +29,7 @@ from sqlalchemy import and_, or_
 
 from ..extensions import db, mail
 from ..models import OutboxMessage
-from ..services import audit
+from ..services import audit, mail_content
 from ..services.outbox import WAITING
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -114,6 +114,7 @@ def _claim(row_id: int, now: datetime, worker: str):
         row.attempts -= 1
         _bury(row, "abandoned while sending (the sender stopped after SMTP); not sent again")
         return _EXHAUSTED
+    mail_content.complete(row)  # a planned reminder is said now, and kept: every retry says the same
     return build_message(row)
 
 

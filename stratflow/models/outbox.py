@@ -25,9 +25,12 @@ class OutboxMessage(db.Model):
     to_address = db.Column(db.String(254), nullable=False)
     to_name = db.Column(db.String(200), nullable=False)
     locale = db.Column(db.String(5), nullable=False, default="tr")
-    subject = db.Column(db.String(300), nullable=False)
-    text_body = db.Column(db.Text, nullable=False)
-    html_body = db.Column(db.Text, nullable=False)
+    # The text: composed when the row is written (countdowns, digests) or, for a reminder planned
+    # by the sweep, when it is needed (services/mail_content.py: `compose` says what to say).
+    subject = db.Column(db.String(300), nullable=True)
+    text_body = db.Column(db.Text, nullable=True)
+    html_body = db.Column(db.Text, nullable=True)
+    compose = db.Column(db.JSON, nullable=True)
     ics = db.Column(db.Text, nullable=True)  # the .ics attachment for the due date
     message_id = db.Column(db.String(250), nullable=False, unique=True)  # fixed across retries
     state = db.Column(db.String(20), nullable=False, default="pending")

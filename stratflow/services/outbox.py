@@ -7,7 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..models import OutboxMessage
 from ..models.outbox import OUTBOX_STATES
-from . import NotFound, access, audit, valid_id
+from . import NotFound, access, audit, mail_content, valid_id
 
 WAITING = ("pending", "failed")  # what the senders deliver
 NOT_SENT = (*WAITING, "digest")  # what a closed task cancels
@@ -88,7 +88,7 @@ def mail_log(user, state: str | None = None) -> list[OutboxMessage]:
         query = query.where(OutboxMessage.municipality_id.in_(user.municipality_ids(*access.MANAGERS)))
     if state:
         query = query.where(OutboxMessage.state == state)
-    return list(db.session.execute(query).unique().scalars())
+    return mail_content.show(list(db.session.execute(query).unique().scalars()))
 
 
 def can_read_log(user) -> bool:
@@ -100,7 +100,7 @@ def message_for(user, message_id: int) -> OutboxMessage:
     row = db.session.get(OutboxMessage, message_id) if valid_id(message_id) else None
     if row is None or row.municipality_id is None or not access.can_manage(user, row.municipality_id):
         raise NotFound()
-    return row
+    return mail_content.show([row])[0]
 
 
 def set_digest(user, enabled: bool) -> None:

@@ -21,6 +21,7 @@ the administrative-leave days (services/calendars.py, read once per sweep).
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -30,10 +31,10 @@ from flask import current_app
 from ..calendar import add_working_days, working_days_between
 from ..calendar.reminder_policy import PolicyError, ReminderPolicy, parse_policy
 from ..extensions import db
-from ..mail.compose import countdown_message, digest_message, reminder_message
-from ..models import OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
+from ..mail.compose import countdown_message, digest_message, message_id, recipient_locale
+from ..models import DefinitionVersion, Municipality, OutboxMessage, ProcessInstance, RoleAssignment, TaskRecord, User
 from ..models.task import open_tasks_of_municipalities
-from . import calendars, outbox, versions
+from . import calendars, mail_content, outbox, versions
 
 LOCAL = ZoneInfo("Europe/Istanbul")
 ESCALATION_ROLES = (("unit_manager",), ("coordinator",), ("deputy_mayor", "mayor"))
@@ -79,8 +80,15 @@ def escalation_levels(due: date, day: date, thresholds: tuple[int, ...],
     """Escalation levels (1 = unit manager, 2 = coordinator, 3 = mayor) reached by `day`."""
     if day <= due:
         return []
-    late = working_days_between(due, day, leave)
+    late = _late(due, day, leave)
     return [i + 1 for i, days in enumerate(thresholds[:len(ESCALATION_ROLES)]) if late >= days]
+
+
+@lru_cache(maxsize=8192)
+def _late(due: date, day: date, leave: frozenset[date]) -> int:
+    """Working days from `due` to `day` (remembered: a sweep asks it for thousands of tasks that
+    share a handful of due dates)."""
+    return working_days_between(due, day, leave)
 
 
 def actors(task: TaskRecord, cache: dict | None = None) -> list[User]:
@@ -125,30 +133,76 @@ def preload_holders(municipality_ids: set[int], cache: dict) -> None:
     """Every active role holder of these municipalities with one query, indexed by (municipality,
     role, unit) and (municipality, role, None) = any unit, as `_holders` looks them up."""
     ra = RoleAssignment
-    by_key: dict[tuple, list[User]] = {}
+    by_key: dict[tuple, list[Holder]] = {}
+    people: dict[int, Holder] = {}
     ids = sorted(municipality_ids)
     for start in range(0, len(ids), 500):
         rows = db.session.execute(
-            db.select(ra.municipality_id, ra.role, ra.unit_id, User).join(User, ra.user_id == User.id)
-            .where(ra.municipality_id.in_(ids[start:start + 500]), User.active.is_(True))
-            .options(db.lazyload(User.roles))).all()
-        for municipality_id, role, unit_id, user in rows:
+            db.select(ra.municipality_id, ra.role, ra.unit_id, User.id, User.email, User.full_name, User.locale,
+                      User.mail_digest).join(User, ra.user_id == User.id)
+            .where(ra.municipality_id.in_(ids[start:start + 500]), User.active.is_(True))).all()
+        for municipality_id, role, unit_id, *person in rows:
+            user = people.setdefault(person[0], Holder(*person))
             by_key.setdefault((municipality_id, role, None), []).append(user)
             if unit_id is not None:
                 by_key.setdefault((municipality_id, role, unit_id), []).append(user)
     cache[HOLDER_INDEX] = {"municipalities": set(ids), "by_key": by_key}
 
 
-def open_tasks_with_due_dates(day: date | None = None) -> list[TaskRecord]:
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """An active role holder as the sweep needs them (plain values; see preload_holders)."""
+    id: int
+    email: str
+    full_name: str
+    locale: str
+    mail_digest: bool
+    active: bool = True
+
+
+@dataclass(slots=True)
+class SweepTask:
+    """What the sweep needs of an open task (plain values: a sweep reads tens of thousands), with
+    its municipality and instance objects shared between the tasks of one."""
+    id: str
+    instance_id: int
+    municipality_id: int
+    bpmn_id: str
+    name: str
+    role: str | None
+    unit_id: int | None
+    assignee_id: int | None
+    due_date: date
+    municipality: object
+    instance: object
+
+
+def open_tasks_with_due_dates(day: date | None = None) -> list[SweepTask]:
     """Open tasks with a due date of running instances; with `day`, only those whose next
-    reminder day (remind_on) is `day` or earlier, or not computed yet."""
-    query = (db.select(TaskRecord).join(TaskRecord.instance)
-             .where(TaskRecord.state == "open", TaskRecord.due_date.isnot(None),
-                    ProcessInstance.status == "running")
-             .options(db.joinedload(TaskRecord.municipality), db.contains_eager(TaskRecord.instance)))
+    reminder day (remind_on) is `day` or earlier, or not computed yet. Three queries: the task
+    rows, then their instances (with versions) and municipalities once each."""
+    t = TaskRecord
+    query = (db.select(t.id, t.instance_id, t.municipality_id, t.bpmn_id, t.name, t.role, t.unit_id,
+                       t.assignee_id, t.due_date)
+             .join(ProcessInstance, ProcessInstance.id == t.instance_id)
+             .where(t.state == "open", t.due_date.isnot(None), ProcessInstance.status == "running"))
     if day is not None:
-        query = query.where(db.or_(TaskRecord.remind_on.is_(None), TaskRecord.remind_on <= day))
-    return list(db.session.execute(query).scalars())
+        query = query.where(db.or_(t.remind_on.is_(None), t.remind_on <= day))
+    rows = db.session.execute(query).all()
+    instances = _by_id(ProcessInstance, {r.instance_id for r in rows},
+                       db.joinedload(ProcessInstance.version).load_only(DefinitionVersion.id,
+                                                                       DefinitionVersion.content_hash))
+    towns = _by_id(Municipality, {r.municipality_id for r in rows})
+    return [SweepTask(*row, municipality=towns[row.municipality_id], instance=instances[row.instance_id])
+            for row in rows]
+
+
+def _by_id(model, ids: set, *options) -> dict:
+    found, ordered = {}, sorted(ids)
+    for start in range(0, len(ordered), 500):
+        found.update((obj.id, obj) for obj in db.session.execute(
+            db.select(model).where(model.id.in_(ordered[start:start + 500])).options(*options)).scalars())
+    return found
 
 
 NEVER = date(9999, 12, 31)  # remind_on of a task for which no new reminder can come up any more
@@ -291,19 +345,19 @@ def _plan_task_reminders(now: datetime, day: date, config) -> int:
     have = outbox.existing_keys([message_key(t.id, u.id, k) for t, k, u in candidates])
     created, rows = 0, []
     bases: dict[str, str | None] = {}
-    compose_cache: dict = {}
     for task, kind, user in candidates:
         key = message_key(task.id, user.id, kind)
         if key in have:
             continue
         if task.id not in bases:
             bases[task.id] = legal_basis(versions.of_instance(task.instance).instructions(task.bpmn_id))
+        # What to say, not yet said: the text is composed when the mail is sent (mail_content.py).
         rows.append(dict(key=key, kind=kind, recipient_id=user.id, task_id=task.id,
                          instance_id=task.instance_id, municipality_id=task.municipality_id,
                          next_attempt_at=now, created_at=now, state=initial_state(user),
-                         **reminder_message(task, user, kind, day, now, bases[task.id],
-                                            municipality_calendar(task.municipality, config, cache)[1],
-                                            compose_cache)))
+                         to_address=user.email, to_name=user.full_name, locale=recipient_locale(user),
+                         message_id=message_id(task.id, user.id, kind),
+                         compose=mail_content.what_to_say(day, now, bases[task.id])))
         if len(rows) == INSERT_BATCH:
             created += _enqueue_many(rows)
             rows = []
@@ -312,7 +366,7 @@ def _plan_task_reminders(now: datetime, day: date, config) -> int:
     return created
 
 
-INSERT_BATCH = 200
+INSERT_BATCH = 1000
 
 
 def _enqueue_many(rows: list[dict]) -> int:
@@ -330,8 +384,9 @@ def _enqueue_many(rows: list[dict]) -> int:
     return len(db.session.execute(statement, rows).all())
 
 
-def _store_next_days(next_days: dict[date, list[TaskRecord]]) -> None:
-    """remind_on of the swept tasks: one UPDATE per day and 500 tasks."""
+def _store_next_days(next_days: dict[date, list]) -> None:
+    """remind_on of the swept tasks: one UPDATE per day and 500 tasks (the session's task objects,
+    if it holds any, are told the new value without reloading)."""
     from sqlalchemy.orm.attributes import set_committed_value
     table = TaskRecord.__table__
     for next_day, records in next_days.items():
@@ -339,7 +394,9 @@ def _store_next_days(next_days: dict[date, list[TaskRecord]]) -> None:
             chunk = records[start:start + 500]
             db.session.execute(db.update(table).where(table.c.id.in_([r.id for r in chunk])).values(remind_on=next_day))
             for record in chunk:
-                set_committed_value(record, "remind_on", next_day)
+                held = db.session.identity_map.get(db.inspect(TaskRecord).identity_key_from_primary_key((record.id,)))
+                if held is not None:
+                    set_committed_value(held, "remind_on", next_day)
 
 
 def legal_basis(instructions: str | None) -> str | None:
@@ -431,8 +488,10 @@ def plan_digests(now: datetime, day: date) -> int:
     by_user: dict[int, list[OutboxMessage]] = {}
     for row in waiting:
         by_user.setdefault(row.recipient_id, []).append(row)
-    created = 0
+    created, cache = 0, {}
     for user_id, rows in by_user.items():
+        for row in rows:  # the digest lists their subjects: what the sweep planned is said now
+            mail_content.complete(row, cache)
         user = db.session.get(User, user_id) if user_id is not None else None
         if user is None or not user.active:
             _set_state(rows, "cancelled", now)
