@@ -100,7 +100,7 @@ def postgres_schema(url: str, create: bool) -> str:
 
 
 def make_app(url: str, schema: str | None):
-    options = {"pool_pre_ping": True}
+    options = {}
     if schema:
         options["connect_args"] = {"options": f"-c search_path={schema}"}
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_db_url(url), "SQLALCHEMY_ENGINE_OPTIONS": options,

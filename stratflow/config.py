@@ -71,7 +71,7 @@ def _ints(name: str, default: str) -> tuple[int, ...]:
 
 def _engine_options() -> dict:
     """Pool options; STRATFLOW_DB_SEARCH_PATH puts PostgreSQL connections in a schema of their own."""
-    options: dict = {"pool_pre_ping": True}
+    options: dict = {}  # stale pooled connections: stratflow/database.py pings those idle a while
     search_path = os.environ.get("STRATFLOW_DB_SEARCH_PATH", "").strip()
     if search_path:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*", search_path):

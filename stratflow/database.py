@@ -7,13 +7,16 @@ PostgreSQL needs nothing special: transitions take a row lock on the instance
 (SELECT … FOR UPDATE).
 """
 
+import time
 from contextvars import ContextVar
 
 from flask import g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 _installed = False
+IDLE_PING_SECONDS = 10.0  # a pooled connection idle longer than this is checked before use
 _read_only = ContextVar("stratflow_read_only_request", default=False)
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -50,6 +53,27 @@ def _install_listeners() -> None:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+    @event.listens_for(Engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(Engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        """A connection that sat in the pool a while may have been cut (database restart, firewall):
+        check it with one round trip, and let the pool replace it if it is dead. A busy connection
+        is not pinged: a round trip per request was most of an API completion's waiting."""
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            if not type(dbapi_connection).__module__.startswith("sqlite3"):
+                dbapi_connection.rollback()
+        except Exception as exc:  # noqa: BLE001 — any failure means: this connection is gone
+            raise DisconnectionError() from exc
 
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(conn):

@@ -35,8 +35,7 @@ def _database(tmp_path_factory) -> dict:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     engine.dispose()
     return {"SQLALCHEMY_DATABASE_URI": url, "TEST_PG_SCHEMA": schema,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True,
-                                          "connect_args": {"options": f"-csearch_path={schema}"}}}
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
 
 
 def _drop_schema(app) -> None:

@@ -94,3 +94,24 @@ def test_reading_pages_do_not_wait_for_a_writer(demo, app):
         assert browser.get("/").status_code == 200
         assert browser.get("/instances").status_code == 200
         writer.rollback()
+
+
+def test_a_pooled_connection_cut_while_idle_is_replaced_not_an_error(app, monkeypatch):
+    """The database restarted (or a firewall dropped the connection) while it sat in the pool: the
+    next request gets a live connection (stratflow/database.py checks idle ones)."""
+    import pytest
+    from sqlalchemy import create_engine, text
+
+    from stratflow import database
+    if not app.config.get("TEST_PG_SCHEMA"):
+        pytest.skip("a server-side cut of a connection needs PostgreSQL (SQLite has no server)")
+    with app.app_context():
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        db.session.remove()  # back into the pool
+        admin = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+        admin.dispose()
+        monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
+        assert db.session.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+        db.session.remove()
