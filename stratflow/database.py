@@ -62,7 +62,9 @@ def _install_listeners() -> None:
     def _ping_if_idle(dbapi_connection, record, _proxy):
         """A connection that sat in the pool a while may have been cut (database restart, firewall):
         check it with one round trip, and let the pool replace it if it is dead. A busy connection
-        is not pinged: a round trip per request was most of an API completion's waiting."""
+        is not pinged: a round trip per request was most of an API completion's waiting. (A database
+        restart can still fail one request per worker on a connection used moments before; that
+        error makes SQLAlchemy invalidate the worker's whole pool, so the next request reconnects.)"""
         since = record.info.get("idle_since")
         if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
             return

@@ -106,6 +106,7 @@ def test_a_pooled_connection_cut_while_idle_is_replaced_not_an_error(app, monkey
     if not app.config.get("TEST_PG_SCHEMA"):
         pytest.skip("a server-side cut of a connection needs PostgreSQL (SQLite has no server)")
     with app.app_context():
+        db.engine.dispose()  # an empty pool: the next connection is the only one in it
         pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
         db.session.remove()  # back into the pool
         admin = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")
@@ -115,3 +116,4 @@ def test_a_pooled_connection_cut_while_idle_is_replaced_not_an_error(app, monkey
         monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
         assert db.session.execute(text("SELECT pg_backend_pid()")).scalar() != pid
         db.session.remove()
+        assert db.engine.pool.checkedin() == 1  # the dead one is gone, the new one is pooled
