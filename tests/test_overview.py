@@ -53,6 +53,11 @@ def test_planned_spans_share_unknown_targets_equally():
     (10, 50, 0, {"target_after_deadline": True}, "high", ("after_deadline",)),
     (10, -5, 3, {"deadline_passed": True}, "late", ("deadline_passed", "overdue")),
     (0, -5, 0, {"adopted": True, "deadline_passed": True}, "low", ("adopted",)),
+    # Judged on submission: submitted in time (a commission may still be examining it) is low, also
+    # once the deadline passed; submitted after the deadline is late, even once adopted.
+    (40, -5, 0, {"submitted": True, "deadline_passed": True}, "low", ("submitted",)),
+    (0, -5, 0, {"submitted": True, "submitted_late": True, "adopted": True, "deadline_passed": True}, "late",
+     ("submitted_late",)),
 ])
 def test_assess_levels(remaining, left, overdue, flags, level, reasons):
     result = risk.assess([risk.PhaseWork(remaining / 2, 0.0), risk.PhaseWork(remaining, 0.5)], left, overdue,

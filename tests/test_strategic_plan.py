@@ -10,6 +10,7 @@ reload the state after every step, as the service does between requests.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -81,13 +82,15 @@ def steps(day=lambda d: d) -> list:
                                "monitoring_unit": "Strateji Geliştirme Müdürlüğü"}),
         ("plan_draft", {"plan_document": "EBYS 2024/2040", "plan_version": "1"}),
         ("draft_review", {"draft_decision": "approve", "draft_meeting_date": d("2024-08-06")}),
-        ("plan_approval", {"plan_decision": "approve", "submission_date": d("2024-08-09")}),
+        ("plan_approval", {"plan_decision": "approve"}),
         ("encumen_opinion", {"encumen_date": d("2024-08-20"), "encumen_decision_number": "2024/310",
                              "encumen_opinion": "Planın kabulü uygun görülmüştür."}),
-        ("council_schedule", {"meeting_kind": "regular", "council_meeting_date": d("2024-09-03")}),
+        ("council_schedule", {"meeting_kind": "regular", "submission_date": d("2024-08-27"),
+                              "council_meeting_date": d("2024-09-03")}),
         ("clock", d("2024-09-03")),
         ("council_decision", {"council_outcome": "adopted", "council_decision_number": "2024/77",
-                              "council_decision_date": d("2024-09-03")}),
+                              "council_decision_date": d("2024-09-03"), "council_vote": "unanimous"}),
+        ("decision_review", {"decision_review_outcome": "accept", "finalised_on": d("2024-09-03")}),
         ("governor_submission", {"governor_authority": "kaymakamlik", "governor_sent_date": d("2024-09-06")}),
         ("plan_publication", {"website_url": "https://www.camlitepe.bel.tr/stratejik-plan",
                               "published_date": d("2024-09-06"),
@@ -196,7 +199,8 @@ def test_happy_path_through_the_engine(spec, clock):
     assert data["team_members"][0]["unit"] in {u["name"] for u in UNITS}
     assert sorted(i["unit"]["id"] for i in data["unit_inputs"]) == [1, 2, 3]
     assert [r["review_decision"] for r in data["target_reviews"]] == ["agree"] * 3
-    assert data["adopted_late"] is False and data["governor_due_date"] == "2024-09-10"
+    assert data["submitted_late"] is False and data["adopted_late"] is False
+    assert data["finalised_on"] == "2024-09-03" and data["governor_due_date"] == "2024-09-10"
 
 
 def test_every_task_sits_in_its_lane(spec, clock):
@@ -216,7 +220,8 @@ def test_every_task_sits_in_its_lane(spec, clock):
     assert by_lane == {
         "Strateji Geliştirme Birimi": ["circular_draft", "board_composition", "team_list", "program_draft",
                                        "plan_publication"],
-        "Belediye Başkanı": ["circular_approval", "board_approval", "program_approval", "plan_approval"],
+        "Belediye Başkanı": ["circular_approval", "board_approval", "program_approval", "plan_approval",
+                             "decision_review"],
         "Harcama Birimleri": ["team_nomination", "unit_analysis", "target_review"],
         "Strateji Geliştirme Kurulu": ["analysis_adoption", "future_adoption", "draft_review"],
         "Stratejik Planlama Ekibi": ["plan_evaluation", "policy_analysis", "stakeholder_analysis",
@@ -414,26 +419,110 @@ def test_board_sends_the_draft_back(spec, clock):
 
 # -- encümen and council -----------------------------------------------------------------------
 
-def test_council_returns_the_plan_for_revision(spec, clock):
+ADOPTED = {"council_outcome": "adopted", "council_decision_number": "2024/95", "council_vote": "majority"}
+SEPTEMBER = {"meeting_kind": "regular", "submission_date": "2024-08-27", "council_meeting_date": "2024-09-03"}
+
+
+def at_the_council(spec, clock, schedule=SEPTEMBER) -> Run:
     run = Run(spec, clock).walk(last="clock")  # not the kick-off: the first "clock" step
-    run.walk("program_draft", "council_schedule").at("2024-09-03")
-    run.do("council_decision", {"council_outcome": "returned", "return_reasons": "Hedef kartları eksik."})
+    run.walk("program_draft", "encumen_opinion").do("council_schedule", schedule)
+    return run.at(schedule["council_meeting_date"])
+
+
+def test_council_rejects_the_plan(spec, clock):
+    run = at_the_council(spec, clock)
+    schema = FORMS["council_decision.schema.json"]
+    assert set(forms.validate(schema, {"council_outcome": "rejected"})) == {
+        "return_reasons", "council_decision_number", "council_decision_date", "council_vote"}
+    run.do("council_decision", ADOPTED | {"council_outcome": "rejected", "return_reasons": "Hedef kartları eksik.",
+                                          "council_decision_date": "2024-09-03"})
     assert run.ready() == ["plan_draft"]
     run.walk("plan_draft", "encumen_opinion")
-    run.do("council_schedule", {"meeting_kind": "regular", "council_meeting_date": "2024-10-01"})
+    run.do("council_schedule", {"meeting_kind": "regular", "submission_date": "2024-09-24",
+                                "council_meeting_date": "2024-10-01"})
     assert run.ready() == []  # waits for the meeting day
-    run.at("2024-10-01").walk("council_decision", "council_decision",
-                              council_decision={"council_outcome": "adopted", "council_decision_number": "2024/95",
-                                                "council_decision_date": "2024-10-01"})
-    assert run.data["adopted_late"] is True  # flagged, not blocked
+    run.at("2024-10-01").do("council_decision", ADOPTED | {"council_decision_date": "2024-10-01"})
+    assert run.ready() == ["decision_review"]
+    run.do("decision_review", {"decision_review_outcome": "accept", "finalised_on": "2024-10-03"})
+    data = run.data
+    # Submitted again before the deadline: compliant; adopted after it: shown, never a breach.
+    assert data["submitted_late"] is False and data["adopted_late"] is True
+    assert data["governor_due_date"] == "2024-10-10"
     assert run.ready() == ["governor_submission", "plan_publication"]
+    run.walk("governor_submission")
+    assert run.wf.is_completed()
+
+
+def test_referred_in_september_adopted_in_october_is_compliant(spec, clock):
+    run = at_the_council(spec, clock)
+    schema = FORMS["council_decision.schema.json"]
+    assert set(forms.validate(schema, {"council_outcome": "adopted"})) == {
+        "council_decision_number", "council_decision_date", "council_vote"}
+    assert set(forms.validate(schema, {"council_outcome": "referred"})) == {"commission"}
+    run.do("council_decision", {"council_outcome": "referred", "commission": "Plan ve Bütçe Komisyonu"})
+    assert run.ready() == ["commission_report"]
+    run.do("commission_report", {"commission_report_date": "2024-09-20", "commission_opinion": "Uygundur."})
+    assert run.ready() == ["council_decision"]
+    run.do("council_decision", ADOPTED | {"council_decision_date": "2024-10-01"})
+    run.do("decision_review", {"decision_review_outcome": "accept", "finalised_on": "2024-10-01"})
+    data = run.data
+    assert data["submission_date"] == "2024-08-27" and data["legal_deadline"] == "2024-09-30"
+    assert data["submitted_late"] is False and data["adopted_late"] is True
+    run.walk("governor_submission")
+    assert run.wf.is_completed()
+
+
+def test_submitted_after_the_deadline_is_late(spec, clock):
+    run = at_the_council(spec, clock, {"meeting_kind": "regular", "submission_date": "2024-10-01",
+                                       "council_meeting_date": "2024-10-01"})
+    run.do("council_decision", ADOPTED | {"council_decision_date": "2024-10-01"})
+    run.do("decision_review", {"decision_review_outcome": "accept", "finalised_on": "2024-10-01"})
+    assert run.data["submitted_late"] is True  # flagged, never blocked
+    run.walk("governor_submission")
+    assert run.wf.is_completed()
+
+
+def test_adopted_with_amendments_updates_the_text_before_publication(spec, clock):
+    run = at_the_council(spec, clock)
+    assert "amendments" in forms.validate(FORMS["council_decision.schema.json"],
+                                          ADOPTED | {"council_outcome": "adopted_amended",
+                                                     "council_decision_date": "2024-09-03"})
+    run.do("council_decision", ADOPTED | {"council_outcome": "adopted_amended", "council_decision_date": "2024-09-03",
+                                          "amendments": "H1.1 hedefinin 2027 değeri 60 km yapıldı."})
+    run.do("decision_review", {"decision_review_outcome": "accept", "finalised_on": "2024-09-05"})
+    assert run.data["plan_amended"] is True and run.data["governor_due_date"] == "2024-09-12"
+    assert run.ready() == ["governor_submission", "plan_amendment"]
+    [amendment] = run.waiting("plan_amendment")
+    assert amendment.lane == "Strateji Geliştirme Birimi"
+    run.do("plan_amendment", {"amended_plan_document": "EBYS 2024/2101",
+                              "amendment_notes": "H1.1 göstergesi güncellendi."})
+    assert run.ready() == ["governor_submission", "plan_publication"]
+    run.walk("governor_submission")
+    assert run.wf.is_completed()
+
+
+def test_mayor_returns_the_decision_and_the_council_insists(spec, clock):
+    run = at_the_council(spec, clock)
+    run.do("council_decision", ADOPTED | {"council_decision_date": "2024-09-03"})
+    review = FORMS["decision_review.schema.json"]
+    assert set(forms.validate(review, {"decision_review_outcome": "return"})) == {"mayor_return_reasons"}
+    assert set(forms.validate(review, {"decision_review_outcome": "accept"})) == {"finalised_on"}
+    run.do("decision_review", {"decision_review_outcome": "return",
+                               "mayor_return_reasons": "Maliyet tablosu bütçe ile uyumsuz."})
+    assert run.ready() == ["council_decision"]  # back to the council for reconsideration
+    run.do("council_decision", ADOPTED | {"council_outcome": "insisted", "council_decision_date": "2024-09-20",
+                                          "council_decision_number": "2024/102"})
+    data = run.data
+    assert data["finalised_on"] == "2024-09-20" and data["governor_due_date"] == "2024-09-27"
+    assert run.ready() == ["governor_submission", "plan_publication"]  # no second review
     run.walk("governor_submission")
     assert run.wf.is_completed()
 
 
 def test_extraordinary_meeting_branch(spec, clock):
     run = Run(spec, clock).walk(last="encumen_opinion")
-    run.do("council_schedule", {"meeting_kind": "extraordinary", "agenda_note": "Eylül toplantısı kaçırıldı."})
+    run.do("council_schedule", {"meeting_kind": "extraordinary", "submission_date": "2024-09-23",
+                                "agenda_note": "Eylül toplantısı kaçırıldı."})
     [call] = run.waiting("extraordinary_call")
     assert call.lane == "Belediye Başkanı" and "üç gün" in call.instructions
     schema = FORMS["extraordinary_call.schema.json"]
@@ -446,31 +535,18 @@ def test_extraordinary_meeting_branch(spec, clock):
     assert run.ready() == []
     run.at("2024-09-27")
     assert run.ready() == ["council_decision"]
-    run.walk("council_decision", council_decision={"council_outcome": "adopted", "council_decision_number": "2024/90",
-                                                   "council_decision_date": "2024-09-27"})
-    assert run.wf.is_completed() and run.data["adopted_late"] is False
+    run.walk("council_decision", council_decision=ADOPTED | {"council_decision_date": "2024-09-27"},
+             decision_review={"decision_review_outcome": "accept", "finalised_on": "2024-09-27"})
+    assert run.wf.is_completed() and run.data["submitted_late"] is False
     assert run.data["governor_due_date"] == "2024-10-04"
 
 
 def test_regular_meeting_needs_its_date(ctx):
     schema = FORMS["council_schedule.schema.json"]
-    assert list(forms.validate(schema, {"meeting_kind": "regular"})) == ["council_meeting_date"]
-    assert forms.validate(schema, {"meeting_kind": "extraordinary"}) == {}
-
-
-def test_council_refers_the_plan_to_a_commission(spec, clock):
-    run = Run(spec, clock).walk(last="clock")
-    run.walk("program_draft", "council_schedule").at("2024-09-03")
-    schema = FORMS["council_decision.schema.json"]
-    assert set(forms.validate(schema, {"council_outcome": "adopted"})) == {"council_decision_number",
-                                                                           "council_decision_date"}
-    assert set(forms.validate(schema, {"council_outcome": "returned"})) == {"return_reasons"}
-    run.do("council_decision", {"council_outcome": "referred", "commission": "Plan ve Bütçe Komisyonu"})
-    assert run.ready() == ["commission_report"]
-    run.do("commission_report", {"commission_report_date": "2024-09-04", "commission_opinion": "Uygundur."})
-    assert run.ready() == ["council_decision"]
-    run.walk("council_decision")
-    assert run.wf.is_completed()
+    assert list(forms.validate(schema, {"meeting_kind": "regular", "submission_date": "2024-08-27"})) == [
+        "council_meeting_date"]
+    assert forms.validate(schema, {"meeting_kind": "extraordinary", "submission_date": "2024-08-27"}) == {}
+    assert list(forms.validate(schema, {"meeting_kind": "extraordinary"})) == ["submission_date"]
 
 
 # -- the late escalation through the scheduler, with the demo ----------------------------------
@@ -558,11 +634,13 @@ def test_happy_path_through_the_api(api, demo, app):  # noqa: F811 - `api` is th
     add_person(demo, TEAM_MEMBER, "Deniz Acar", "team_member")
     clients: dict[str, Api] = {}
     instance_id = db.session.execute(db.select(ProcessInstance.id)).scalar_one()
+    clock_day = None  # people work on the day the clock reached (a decision's date may not lie ahead)
     for bpmn_id, data in steps(demo_days):
         if bpmn_id in DONE_BY_DEMO:
             continue
         if bpmn_id == "clock":
             fire_timers_on(app, data)
+            clock_day = datetime.fromisoformat(data + "T12:00:00+00:00")
             continue
         waiting = _open(bpmn_id)
         assert waiting, f"{bpmn_id} is not waiting; open: {[t.bpmn_id for t in _open()]}"
@@ -571,7 +649,10 @@ def test_happy_path_through_the_api(api, demo, app):  # noqa: F811 - `api` is th
             client = clients.get(email) or clients.setdefault(email, api(email))
             inbox = check(client.get("/tasks"), "get", "/tasks", 200)["tasks"]
             assert record.id in {t["id"] for t in inbox}, (bpmn_id, email)
-            check(client.post(f"/tasks/{record.id}/complete", data), "post", "/tasks/{task_id}/complete", 200)
+            clock_day = clock_day and clock_day + timedelta(seconds=1)  # one after the other
+            with time_machine.travel(clock_day, tick=False) if clock_day else nullcontext():
+                check(client.post(f"/tasks/{record.id}/complete", data), "post", "/tasks/{task_id}/complete",
+                      200)
     done = check(clients[ROLE_USERS["coordinator"]].get(f"/instances/{instance_id}"), "get",
                  "/instances/{instance_id}", 200)
     assert done["status"] == "completed" and done["open_tasks"] == [] and done["completed_at"]

@@ -144,10 +144,18 @@ except NameError:
 '''
 
 ADOPTION_SCRIPT = DATE_HELPERS + '''
-# Plans adopted after the legal deadline are flagged, never blocked.
-adopted_late = council_decision_date > legal_deadline
-# The decision goes to the governor / district governor within seven days (5393 art. 23).
-governor_due_date = add_days(council_decision_date, 7)
+# A decision the council insisted on after the mayor returned it is final that day (5393 art. 23).
+if council_outcome == "insisted":
+    finalised_on = council_decision_date
+# Compliance is judged on submission (5393 art. 41): late means submitted after the legal deadline.
+try:
+    submitted_late = submission_date > legal_deadline
+except NameError:
+    submitted_late = None  # no submission date recorded (a run from before it was asked)
+adopted_late = council_decision_date > legal_deadline  # shown separately; never a breach by itself
+plan_amended = council_outcome == "adopted_amended"
+# The final decision goes to the governor / district governor within seven days (5393 art. 23).
+governor_due_date = add_days(finalised_on, 7)
 '''
 
 # Due-date rule of every user task (stratflow/calendar/rules.py; DOMAIN.md §2–3 defaults). A rule wins
@@ -156,7 +164,7 @@ governor_due_date = add_days(council_decision_date, 7)
 # entered, else the last regular meeting on or before the legal deadline (else the deadline itself).
 DUE_RULES = {
     "voluntary_decision": "mazbata_date + 10 days",
-    "circular_draft": "mazbata_date + 15 days",
+    "circular_draft": "mazbata_date + 10 days",
     "circular_approval": "mazbata_date + 15 days",
     "board_composition": "circular_date + 10 workdays",
     "board_composition_metro": "circular_date + 10 workdays",
@@ -164,30 +172,33 @@ DUE_RULES = {
     "team_nomination": "nomination_deadline",
     "nomination_escalation": "nomination_deadline + 5 workdays",
     "team_list": "nomination_deadline + 5 workdays",
-    "program_draft": "circular_date + 2 months - 10 workdays",
-    "program_approval": "circular_date + 2 months",
+    # From here backwards from the target council meeting, in process order (calendar/timeline.py).
+    "program_draft": "target_council_meeting - 70 workdays",
+    "program_approval": "target_council_meeting - 65 workdays",
     "unit_analysis": "analysis_deadline",
-    "plan_evaluation": "target_council_meeting - 3 months",
-    "policy_analysis": "target_council_meeting - 3 months",
-    "stakeholder_analysis": "target_council_meeting - 3 months",
-    "environment_analysis": "target_council_meeting - 3 months",
-    "findings_needs": "target_council_meeting - 2 months - 10 workdays",
-    "analysis_adoption": "target_council_meeting - 2 months - 5 workdays",
-    "future_draft": "target_council_meeting - 2 months",
-    "future_adoption": "target_council_meeting - 2 months + 5 workdays",
-    "strategy_draft": "target_council_meeting - 1 months - 10 workdays",
+    "plan_evaluation": "target_council_meeting - 60 workdays",
+    "policy_analysis": "target_council_meeting - 60 workdays",
+    "stakeholder_analysis": "target_council_meeting - 60 workdays",
+    "environment_analysis": "target_council_meeting - 60 workdays",
+    "findings_needs": "target_council_meeting - 55 workdays",
+    "analysis_adoption": "target_council_meeting - 50 workdays",
+    "future_draft": "target_council_meeting - 45 workdays",
+    "future_adoption": "target_council_meeting - 40 workdays",
+    "strategy_draft": "target_council_meeting - 35 workdays",
     "target_review": "review_deadline",
-    "monitoring_design": "target_council_meeting - 1 months",
+    "monitoring_design": "target_council_meeting - 25 workdays",
     "plan_draft": "target_council_meeting - 20 workdays",
     "draft_review": "target_council_meeting - 15 workdays",
     "plan_approval": "target_council_meeting - 10 workdays",
-    "encumen_opinion": "target_council_meeting - 5 workdays",
-    "council_schedule": "target_council_meeting - 15 days",
-    "extraordinary_call": "legal_deadline - 3 days",
+    "encumen_opinion": "target_council_meeting - 7 workdays",
+    "council_schedule": "target_council_meeting - 5 workdays",
+    "extraordinary_call": "target_council_meeting - 3 days",
     "council_decision": "target_council_meeting",
     "commission_report": "target_council_meeting",
-    "governor_submission": "council_decision_date + 7 days",
-    "plan_publication": "council_decision_date + 15 days",
+    "decision_review": "council_decision_date + 5 days",
+    "governor_submission": "finalised_on + 7 days",
+    "plan_amendment": "finalised_on + 5 workdays",
+    "plan_publication": "finalised_on + 15 days",
 }
 
 NODES = [
@@ -360,8 +371,10 @@ NODES = [
          "düzeltme gerekiyorsa açıklamayla ekibe geri gönderin."),
     gate("gw_draft_review", "Taslak uygun mu?", K, 40, default="Flow_draft_accepted"),
     user("plan_approval", "Stratejik planı onayla ve Meclise sun", M, 41, "plan_approval.schema.json",
-         "Kurulun uygun bulduğu stratejik planı onaylayın ve Meclise sunuş tarihini girin. Plan, mahalli "
-         "idareler genel seçim gününden itibaren altı ay içinde Meclise sunulmalıdır (son tarih görevde "
+         "Kurulun uygun bulduğu stratejik planı onaylayın. Onayınızla plan, Başkanlık teklifi olarak Meclise "
+         "sunulmak üzere Yazı İşlerine gönderilir; Encümen inceler. Plan, mahalli idareler genel seçim "
+         "gününden itibaren altı ay içinde Meclise sunulmalıdır: süreye uyum, planın Meclise sunulduğu "
+         "(gündeme alındığı) tarihe göre değerlendirilir, kabul tarihine göre değil (son tarih görevde "
          "gösterilir). Düzeltme gerekiyorsa açıklamanızla ekibe geri gönderin. " + RULE + LAW
          + " md. 38(b) ve 41.", dueDateVariable="legal_deadline"),
     gate("gw_plan_approval", "Başkan onayladı mı?", M, 42, default="Flow_plan_approved"),
@@ -370,12 +383,15 @@ NODES = [
          "Encümenin stratejik planı inceleyerek Meclise bildirdiği görüşü kaydedin: encümen toplantı tarihi, "
          "karar sayısı ve görüş. Encümen incelemesi Meclis toplantısından önce tamamlanmalıdır. " + RULE
          + LAW + " md. 34(a).", dueDateVariable="legal_deadline"),
-    user("council_schedule", "Meclis toplantısını belirle", Y, 44, "council_schedule.schema.json",
-         "Planın görüşüleceği Meclis toplantısını belirleyin. Hedef, yasal süre (seçim günü + 6 ay) "
-         "dolmadan yapılan son olağan toplantıdır; belediye meclisleri her ayın ilk haftasında, büyükşehir "
-         "belediye meclisleri ikinci haftasında toplanır. Bu toplantı kaçırıldıysa ya da süre içinde olağan "
+    user("council_schedule", "Meclise sunuşu ve toplantıyı kaydet", Y, 44, "council_schedule.schema.json",
+         "Başkanlık teklifinin Meclise sunulduğu (Meclis gündemine alındığı) tarihi ve planın görüşüleceği "
+         "toplantıyı kaydedin. Yasal süreye uyum bu sunuş tarihine göre değerlendirilir: Eylül toplantısında "
+         "gündeme alınıp Plan ve Bütçe Komisyonuna havale edilen ve Ekim'de kabul edilen plan süresinde "
+         "sunulmuştur. Hedef, yasal süre (seçim günü + 6 ay) dolmadan yapılan son olağan toplantıdır; belediye "
+         "meclisleri her ayın ilk haftasında, büyükşehir belediye meclisleri ikinci haftasında toplanır ve bir "
+         "toplantı en çok beş gün sürer (son gününü girin). Bu toplantı kaçırıldıysa ya da süre içinde olağan "
          "toplantı kalmadıysa “Olağanüstü toplantı” seçin: Başkan Meclisi olağanüstü toplantıya çağırır. "
-         + RULE + LAW + " md. 20; 5216 sayılı Büyükşehir Belediyesi Kanunu md. 13.",
+         + RULE + LAW + " md. 20 ve 41; 5216 sayılı Büyükşehir Belediyesi Kanunu md. 13.",
          dueDateVariable="legal_deadline"),
     gate("gw_meeting_kind", "Toplantı türü?", Y, 45, default="Flow_regular_meeting"),
     user("extraordinary_call", "Meclisi olağanüstü toplantıya çağır", M, 46, "extraordinary_call.schema.json",
@@ -388,29 +404,49 @@ NODES = [
          timer='council_meeting_date + "T09:00:00+03:00"'),
     gate("merge_council", "", Y, 49),
     user("council_decision", "Meclis kararını kaydet", Y, 50, "council_decision.schema.json",
-         "Meclisin stratejik plan hakkındaki kararını kaydedin. Kabul edildiyse karar sayısını ve tarihini, "
-         "düzeltilmek üzere iade edildiyse gerekçesini yazın (plan ekibe döner). Plan, Plan ve Bütçe "
-         "Komisyonuna havale edildiyse bunu seçin; komisyon raporundan sonra kararı yeniden kaydedersiniz. "
-         + RULE + LAW + " md. 18(a) ve 24.", dueDateVariable="legal_deadline"),
-    gate("gw_council", "Meclis kararı?", Y, 51, default="Flow_adopted"),
+         "Meclisin stratejik plan hakkındaki kararını kaydedin: karar sayısı ve tarihi, dönem, toplantı ve "
+         "birleşim numaraları, oylama (oybirliği / oyçokluğu), Meclis Başkanı ile kâtip üyelerin adları. "
+         "Değişiklikle kabul edildiyse değişiklikleri yazın (plan metni yayımdan önce güncellenir). "
+         "Reddedildiyse gerekçesini yazın: plan ekibe döner. Plan ve Bütçe Komisyonuna (ya da başka bir "
+         "komisyona) havale edildiyse bunu seçin; komisyon raporundan sonra kararı yeniden kaydedersiniz "
+         "(aynı toplantının sonraki günlerinde ya da sonraki toplantıda). Başkan kararı yeniden görüşülmek "
+         "üzere iade ettiyse ve Meclis üye tam sayısının salt çoğunluğuyla kararında ısrar ettiyse “Israr "
+         "edildi” seçin: karar kesinleşir. " + RULE + LAW + " md. 18(a), 23 ve 24.",
+         dueDateVariable="legal_deadline"),
+    gate("gw_council", "Meclis kararı?", Y, 51, default="Flow_decided"),
+    gate("gw_insisted", "Israr kararı mı?", Y, 52, default="Flow_adopted"),
     user("commission_report", "Komisyon raporunu kaydet", Y, 50, "commission_report.schema.json",
          "Planın havale edildiği komisyonun raporunu kaydedin: rapor tarihi ve komisyon görüşü. Ardından "
          "Meclisin kararını kaydedersiniz. " + RULE + LAW + " md. 24.", row=1),
-    Node("adoption_check", "script", "Kabul tarihini yasal süreyle karşılaştır", Y, 52, script=ADOPTION_SCRIPT),
-    fork("split_publication", Y, 53),
-    user("governor_submission", "Kararı mülki idare amirine gönder", Y, 54, "governor_submission.schema.json",
+    user("decision_review", "Meclis kararını değerlendir (iade hakkı)", M, 53, "decision_review.schema.json",
+         "Meclisin stratejik plan kararını inceleyin. Hukuka aykırı bulursanız gerekçesiyle birlikte beş gün "
+         "içinde yeniden görüşülmek üzere Meclise iade edebilirsiniz; iade etmezseniz karar kesinleşir. "
+         "Kesinleşme tarihini girin: karar bu tarihten itibaren yedi gün içinde mülki idare amirine "
+         "gönderilir. " + RULE + LAW + " md. 23."),
+    gate("gw_decision_review", "Karar kesinleşti mi?", M, 54, default="Flow_decision_final"),
+    gate("merge_final", "", Y, 55),
+    Node("adoption_check", "script", "Sunuş ve kabul tarihlerini yasal süreyle karşılaştır", Y, 56,
+         script=ADOPTION_SCRIPT),
+    fork("split_publication", Y, 57),
+    user("governor_submission", "Kararı mülki idare amirine gönder", Y, 58, "governor_submission.schema.json",
          "Meclis kararının tam metnini kesinleştiği tarihten itibaren en geç yedi gün içinde il merkezinde "
          "valiliğe, ilçelerde kaymakamlığa gönderin ve gönderme tarihini kaydedin. Mülki idare amirine "
          "gönderilmeyen kararlar yürürlüğe girmez. " + RULE + LAW + " md. 23; Belediye Meclisi Çalışma "
          "Yönetmeliği md. 18.", dueDateVariable="governor_due_date"),
-    user("plan_publication", "Planı yayımla ve kurumlara gönder", C, 54, "plan_publication.schema.json",
+    gate("gw_amended", "Değişiklikle mi kabul edildi?", C, 58, default="Flow_not_amended"),
+    user("plan_amendment", "Meclis değişikliklerini plan metnine işle", C, 59, "plan_amendment.schema.json",
+         "Meclis planı değişikliklerle kabul etti. Meclis kararındaki değişiklikleri plan metnine işleyin, "
+         "güncel plan belgesinin bağlantısını ya da EBYS sayısını girin ve yapılan değişiklikleri yazın; "
+         "plan bu metinle yayımlanır ve kurumlara gönderilir. " + RULE + LAW + " md. 18(a).", row=1),
+    gate("merge_amended", "", C, 60),
+    user("plan_publication", "Planı yayımla ve kurumlara gönder", C, 61, "plan_publication.schema.json",
          "Kabul edilen stratejik planı belediyenin internet sitesinde yayımlayın ve bağlantısını girin; planı "
          "ilgili kurumlara gönderip her gönderimi tabloya yazın. Gönderilecek kurumlar (bu süreç tanımının "
          "ayarı): Strateji ve Bütçe Başkanlığı; Çevre, Şehircilik ve İklim Değişikliği Bakanlığı; Sayıştay. "
          "Kesinleşen meclis kararlarının özetleri yedi gün içinde halka duyurulur. " + RULE + LAW
          + " md. 23; Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında Yönetmelik."),
-    fork("join_publication", C, 55),
-    Node("end_event", "end", "Stratejik plan yürürlükte", C, 56),
+    fork("join_publication", C, 62),
+    Node("end_event", "end", "Stratejik plan yürürlükte", C, 63),
 ]
 
 @dataclass
@@ -507,13 +543,24 @@ FLOWS = [
     F("Flow_meeting_day", "council_meeting_timer", "merge_council"),
     F("Flow_to_decision", "merge_council", "council_decision"),
     F("Flow_council_decided", "council_decision", "gw_council"),
-    F("Flow_adopted", "gw_council", "adoption_check", "Kabul edildi"),
-    F("Flow_council_returned", "gw_council", "merge_draft", "İade edildi", 'council_outcome == "returned"'),
+    F("Flow_council_rejected", "gw_council", "merge_draft", "Reddedildi", 'council_outcome == "rejected"'),
+    F("Flow_decided", "gw_council", "gw_insisted", "Karar verildi"),
+    F("Flow_adopted", "gw_insisted", "decision_review", "Kabul edildi"),
     F("Flow_referred", "gw_council", "commission_report", "Komisyona havale", 'council_outcome == "referred"'),
+    F("Flow_insisted", "gw_insisted", "merge_final", "Israr edildi", 'council_outcome == "insisted"'),
     F("Flow_commission_done", "commission_report", "merge_council"),
+    F("Flow_decision_reviewed", "decision_review", "gw_decision_review"),
+    F("Flow_decision_final", "gw_decision_review", "merge_final", "Kesinleşti"),
+    F("Flow_decision_returned", "gw_decision_review", "merge_council", "Yeniden görüşülmek üzere iade",
+      'decision_review_outcome == "return"'),
+    F("Flow_to_check", "merge_final", "adoption_check"),
     F("Flow_to_publication", "adoption_check", "split_publication"),
     F("Flow_to_governor", "split_publication", "governor_submission"),
-    F("Flow_to_publish", "split_publication", "plan_publication"),
+    F("Flow_to_amended", "split_publication", "gw_amended"),
+    F("Flow_amended", "gw_amended", "plan_amendment", "Değişiklikle", "plan_amended"),
+    F("Flow_not_amended", "gw_amended", "merge_amended", "Olduğu gibi"),
+    F("Flow_amendment_done", "plan_amendment", "merge_amended"),
+    F("Flow_to_publish", "merge_amended", "plan_publication"),
     F("Flow_governor_done", "governor_submission", "join_publication"),
     F("Flow_published", "plan_publication", "join_publication"),
     F("Flow_to_end", "join_publication", "end_event"),

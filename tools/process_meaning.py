@@ -2,8 +2,9 @@
 tools/build_strategic_plan.py writes onto each user task (read by stratflow/engine/meaning.py).
 
 Phases (order:label on the milestone), the genelge/program timetable rows, the documents each
-task's page shows, the spending-unit matrix columns, where the statutory countdown stops, and the
-completion anchor circular_date.
+task's page shows, the spending-unit matrix columns, where the statutory countdown stops (the
+submission to the council: compliance is judged on it, 5393 art. 41), and the completion anchors
+circular_date and plan_approval_date.
 """
 
 MEANING = {
@@ -44,15 +45,18 @@ MEANING = {
     "draft_review": {"phase": "approval", "timetable": "10:Plan taslağı ve Kurul incelemesi",
                      "documents": "plan_skeleton"},
     "plan_approval": {"phase": "approval", "phaseMilestone": "7:Taslak ve onay",
-                      "timetable": "11:Başkan onayı ve Meclise sunuş", "documents": "submission_letter,plan_skeleton"},
+                      "timetable": "11:Başkan onayı ve Meclise sunuş", "documents": "submission_letter,plan_skeleton",
+                      "completionAnchor": "plan_approval_date", "completionAnchorWhen": "plan_decision=approve"},
     "encumen_opinion": {"phase": "council", "timetable": "12:Encümen görüşü",
                         "documents": "submission_letter,plan_skeleton"},
-    "council_schedule": {"phase": "council", "documents": "submission_letter,plan_skeleton"},
+    "council_schedule": {"phase": "council", "documents": "submission_letter,plan_skeleton", "countdownStop": "yes"},
     "extraordinary_call": {"phase": "council", "phaseOptional": "yes", "documents": "submission_letter"},
     "council_decision": {"phase": "council", "phaseMilestone": "8:Encümen ve meclis", "timetable": "13:Meclis kararı",
-                         "documents": "submission_letter,plan_skeleton", "countdownStop": "yes"},
+                         "documents": "submission_letter,plan_skeleton"},
     "commission_report": {"phase": "council", "phaseOptional": "yes", "documents": "submission_letter"},
+    "decision_review": {"phase": "publication", "documents": "council_decision"},
     "governor_submission": {"phase": "publication", "documents": "council_decision"},
+    "plan_amendment": {"phase": "publication", "phaseOptional": "yes", "documents": "council_decision"},
     "plan_publication": {"phase": "publication", "phaseMilestone": "9:Valilik ve yayım",
                          "documents": "council_decision"},
 }

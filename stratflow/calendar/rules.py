@@ -25,10 +25,10 @@ from .legal import add_months
 from .workdays import add_working_days
 
 STATUTORY_ANCHORS = ("election_date", "mazbata_date", "circular_date", "nomination_deadline", "legal_deadline",
-                     "target_council_meeting")
+                     "target_council_meeting", "plan_approval_date")
 # ISO-date process variables written by the shipped forms, allowed as anchors too.
 PROCESS_ANCHORS = ("kickoff_date", "analysis_deadline", "review_deadline", "council_meeting_date",
-                   "council_decision_date")
+                   "submission_date", "council_decision_date", "finalised_on")
 ANCHORS = STATUTORY_ANCHORS + PROCESS_ANCHORS
 UNITS = {"day": "days", "days": "days", "workday": "workdays", "workdays": "workdays",
          "month": "months", "months": "months"}

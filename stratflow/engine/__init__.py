@@ -20,7 +20,7 @@ from .runtime import (
     instructions,
     spec_to_json,
 )
-from .specinfo import meaning, task_facts
+from .specinfo import meaning, step_flows, task_facts
 
 
 @dataclass
@@ -59,5 +59,6 @@ def compile_definition(data: bytes, filename: str, forms: dict, max_bytes: int) 
 __all__ = [
     "SPEC_SCHEMA", "STATE_SCHEMA", "CompiledDefinition", "DefinitionInvalid", "EngineError",
     "Finding", "HumanTask", "Meaning", "PhaseDef", "Report", "TaskNotReady", "Workflow", "check", "compile_definition",
-    "element_progress", "form_problem", "instructions", "meaning", "spec_to_json", "task_facts",
+    "element_progress", "form_problem", "instructions", "meaning", "spec_to_json", "step_flows",
+    "task_facts",
 ]

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from . import lint_model, lint_scripts, xmlsafe
+from . import lint_model, lint_scripts, lint_timeline, xmlsafe
 from .lint_base import BPMN_NS, NS, Finding, Report
 from .lint_model import FORM_PROPERTY, HUMAN_TAGS, KNOWN_ROLES
 
@@ -66,6 +66,7 @@ def check(data: bytes, filename: str, forms: dict | None = None,
         lint_model.check_lanes(used, report)
         lint_model.check_forms(used, forms or {}, max_bytes, report)
         lint_model.check_due_rules(used, report)
+        lint_timeline.check_due_rule_order(used, report)
         lint_model.check_meaning(used, report)
     lint_model.check_extensions(root, report)
     _check_engine(root, report)

@@ -7,6 +7,7 @@ from .runtime import _specs
 
 _cache: dict[str, dict] = {}
 _meanings: dict[str, meaning_module.Meaning] = {}
+_flows: dict[str, tuple] = {}
 
 
 def task_facts(cache_key: str, spec_json) -> dict[str, dict]:
@@ -37,3 +38,26 @@ def meaning(cache_key: str, spec_json) -> meaning_module.Meaning:
     if found is None:
         found = _meanings.setdefault(cache_key, meaning_module.read(task_facts(cache_key, spec_json)))
     return found
+
+
+def step_flows(cache_key: str, spec_json) -> tuple[tuple[tuple[str, str], ...], frozenset]:
+    """The spec's flow graph between its elements, and the ids of its user tasks (the steps).
+
+    A multi-instance task and its "[child]" spec are one step (its bpmn_id); the engine's inner
+    specs (Start, boundary-event split and join, end join) keep their spec names, so the graph
+    passes through them. Edges are (source, target) in the engine's output order."""
+    cached = _flows.get(cache_key)
+    if cached is None:
+        spec, subs = _specs(cache_key, spec_json)
+        processes = [spec, *subs.values()]
+        steps = frozenset(ts.bpmn_id for process in processes for ts in process.task_specs.values()
+                          if type(ts).__name__ == "UserTask" and getattr(ts, "bpmn_id", None))
+
+        def node(ts) -> str:
+            bpmn_id = getattr(ts, "bpmn_id", None)
+            return bpmn_id if bpmn_id in steps else ts.name
+
+        edges = tuple((node(ts), node(out)) for process in processes for ts in process.task_specs.values()
+                      for out in ts.outputs if node(ts) != node(out))
+        cached = _flows.setdefault(cache_key, (edges, steps))
+    return cached

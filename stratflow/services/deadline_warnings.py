@@ -3,18 +3,22 @@
 - the target meeting's own warnings (deadline month in recess, its meeting after the deadline, no
   regular meeting left in time → the extraordinary route) from stratflow/calendar;
 - a council meeting date the clerk entered that lies after the legal deadline;
-- an open step due after the legal deadline, until the plan is adopted (the steps after the council
-  decision — sending it to the governor, publication — are due after it by nature);
-- a plan adopted after the legal deadline (from the council decision in the process data).
+- an open step due after the legal deadline, until the plan is submitted to the council (the
+  steps after it — the decision, sending it to the governor, publication — may lie after it);
+- a plan submitted after the legal deadline (compliance is judged on submission, 5393 art. 41:
+  services/compliance.py; a plan adopted after the deadline but submitted in time is compliant).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import calendar
-from . import ServiceError, deadlines, versions
+from ..i18n import LOCAL
+from . import ServiceError, compliance, deadlines, versions
 
 
 def instance_warnings(open_tasks, data: dict, sched: calendar.Schedule) -> list[str]:
@@ -22,19 +26,18 @@ def instance_warnings(open_tasks, data: dict, sched: calendar.Schedule) -> list[
     variables, `sched`: its municipality's schedule)."""
     deadline = sched.legal_deadline
     found = []
-    adopted = deadlines.iso_date(data.get("council_decision_date")) if data.get("council_outcome") == "adopted" \
-        else None
-    if adopted and adopted > deadline:
-        found.append(_("Plan yasal süre sonundan (%(deadline)s) sonra, %(date)s tarihinde kabul edildi; "
-                       "geç kabul kayda geçer.", deadline=_day(deadline), date=_day(adopted)))
+    judged = compliance.judge(data, deadline, datetime.now(LOCAL).date())
+    if judged.state == compliance.LATE:
+        found.append(_("Plan yasal süre sonundan (%(deadline)s) sonra, %(date)s tarihinde Meclise sunuldu; geç "
+                       "sunuş kayda geçer.", deadline=_day(deadline), date=_day(judged.submitted_on)))
     meeting = deadlines.iso_date(data.get("council_meeting_date"))
-    if meeting and meeting > deadline and not adopted:
+    if meeting and meeting > deadline and not judged.submitted:
         found.append(_("Girilen meclis toplantısı (%(date)s) yasal süre sonundan (%(deadline)s) sonra.",
                        date=_day(meeting), deadline=_day(deadline)))
-    if not adopted and not meeting:
+    if not judged.submitted and not meeting:
         locale = str(get_locale() or "tr")
         found.extend(calendar.describe(w, locale) for w in sched.target.warnings)
-    for task in [] if adopted else sorted(open_tasks, key=lambda t: (t.due_date or deadline, t.name)):
+    for task in [] if judged.submitted else sorted(open_tasks, key=lambda t: (t.due_date or deadline, t.name)):
         if task.due_date and task.due_date > deadline:
             found.append(_("“%(step)s” adımının son tarihi (%(due)s) yasal süre sonundan (%(deadline)s) sonra.",
                            step=task.name, due=_day(task.due_date), deadline=_day(deadline)))

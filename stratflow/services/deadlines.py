@@ -20,11 +20,12 @@ setting replaces a task's `dueDateRule`.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from ..calendar import rules
+from ..calendar import rules, timeline
 
 RULE_PROPERTY = "dueDateRule"
 LOCAL = ZoneInfo("Europe/Istanbul")
@@ -96,13 +97,44 @@ def evaluate(ctx, text: str | None, data: dict) -> date | None:
 
 
 def due_date(ctx, human) -> date | None:
-    """The due date a ready task's rule gives now."""
-    return evaluate(ctx, rule_text(ctx, human.bpmn_id, human.properties), human.data)
+    """The due date of a ready task now: its rule's date on the timeline (`timeline_dates`)."""
+    return step_due_date(ctx, human.bpmn_id, human.data)
 
 
 def step_due_date(ctx, bpmn_id: str, data: dict) -> date | None:
-    """The date a step's rule gives now, whether or not the step has a task yet."""
-    fact = ctx.version.facts.get(bpmn_id)
-    if fact is None:
+    """The due date of a step now, whether or not the step has a task yet."""
+    if bpmn_id not in ctx.version.facts:
         return None
-    return evaluate(ctx, rule_text(ctx, bpmn_id, fact["properties"]), data)
+    return timeline_dates(ctx, data).get(bpmn_id)
+
+
+_TIMELINES: OrderedDict = OrderedDict()
+TIMELINE_CACHE = 1024
+
+
+def timeline_dates(ctx, data: dict) -> dict[str, date | None]:
+    """Every step's due date now: each rule's own date, then scheduled backwards in process order
+    so that no step is due after a step that follows it, on working days (calendar/timeline.py).
+
+    A pure function of the version, the phase-target settings, the anchors' values and the leave
+    days, so it is kept (LRU) under that key: a completion computes it once, usually not at all."""
+    values = anchor_values(ctx, data)
+    cal, version = ctx.calendar, ctx.version
+    key = (version.spec_key, tuple(sorted(cal.due_rules.items())), tuple(values.items()), cal.leave_days)
+    found = _TIMELINES.get(key)
+    if found is not None:
+        _TIMELINES.move_to_end(key)
+        return found
+    own = {}
+    for bpmn_id, fact in version.facts.items():
+        rule = parsed(text) if (text := rule_text(ctx, bpmn_id, fact["properties"])) else None
+        if rule is not None:
+            own[bpmn_id] = rules.evaluate(rule, {rule.anchor: values.get(rule.anchor)}, cal.leave_days)
+    successors = version.successors
+    dated = timeline.schedule(successors, own, cal.leave_days)
+    found = {k: dated[k] if k in dated else v and timeline.previous_working_day(v, cal.leave_days)
+             for k, v in own.items()}
+    _TIMELINES[key] = found
+    if len(_TIMELINES) > TIMELINE_CACHE:
+        _TIMELINES.popitem(last=False)
+    return found

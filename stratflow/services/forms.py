@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..parsing import contains_nul, strip_controls
+from . import date_rules
 
 EMPTY_SCHEMA = {"type": "object", "properties": {}}
 _checker = FormatChecker()
@@ -157,8 +158,11 @@ def unknown_keys(schema: dict, data: dict, prefix: str = "") -> list[str]:
     return found
 
 
-def validate(schema: dict, data: dict) -> dict[str, str]:
-    """Field name -> message in the current language; empty when the data is valid."""
+def validate(schema: dict, data: dict, facts=None, today=None) -> dict[str, str]:
+    """Field name -> message in the current language; empty when the data is valid.
+
+    `facts` (task data, recorded date anchors) and `today` feed the schema's date rules
+    (date_rules.py); without them only the rules between fields of the form itself apply."""
     errors: dict[str, str] = {}
     if not isinstance(data, dict):
         return {"__all__": _("Form verisi bir nesne olmalıdır.")}
@@ -177,6 +181,8 @@ def validate(schema: dict, data: dict) -> dict[str, str]:
                     errors.setdefault("-".join(path + [missing]), _required_message(schema, path, missing))
             continue
         errors.setdefault("-".join(path) or "__all__", _message(error))
+    for key, message in date_rules.check(schema, data, facts, today).items():
+        errors.setdefault(key, message)
     return errors
 
 

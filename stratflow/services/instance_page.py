@@ -12,13 +12,16 @@ from .. import engine
 from . import (
     ServiceError,
     audit_trail,
+    compliance,
     deadlines,
     diagram,
     document_jobs,
     documents,
     instance_actions,
+    overview,
     phases,
     progress,
+    status_report,
     timeline,
     unit_matrix,
     versions,
@@ -46,6 +49,11 @@ class Status:
     @property
     def open_tasks(self) -> list:
         return [t for t in self.records if t.state == "open"]
+
+    @property
+    def compliance(self) -> compliance.Compliance:
+        """5393 art. 41, judged on submission (services/compliance.py)."""
+        return compliance.judge(self.data, self.legal_deadline, self.today)
 
     @property
     def completed_tasks(self) -> list:
@@ -79,6 +87,11 @@ class Page:
     @property
     def current_phase(self):
         return phases.current_phase(self.status.phases)
+
+    def compliance_text(self, locale: str) -> tuple[str, str]:
+        """(label, sentence) of the compliance with 5393 art. 41."""
+        judged = self.status.compliance
+        return str(overview.COMPLIANCE_LABELS[judged.state]), status_report.compliance_sentence(judged, locale)
 
 
 def status(instance, today: date | None = None, workflow=None) -> Status:

@@ -9,7 +9,8 @@ schedule and the anchors the instance's transitions recorded (services/transitio
 cockpit and the overview give the same answer without loading workflow state. The target council
 meeting is the clerk's date once entered (the council_meeting_date anchor). The phases counted
 for the risk are those up to the one where the statutory countdown stops (the model's
-`countdownStop`: the council decision); the steps after it mean the plan was adopted.
+`countdownStop`: the submission to the council); the steps after it mean the plan was adopted.
+Compliance is judged on submission (services/compliance.py): `Overview.compliance`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import DefinitionVersion, Municipality, ProcessDefinition, ProcessInstance, TaskRecord
 from ..models.task import VOID_TASK_STATES
-from . import calendars, deadlines, phases, risk, versions
+from . import calendars, compliance, deadlines, phases, risk, versions
 from .context import Context
 from .definitions import current_version
 
@@ -38,20 +39,28 @@ COCKPIT_ROLES = ("consultant", "coordinator")
 RISK_LABELS = {risk.LOW: _l("Düşük"), risk.MEDIUM: _l("Orta"), risk.HIGH: _l("Yüksek"), risk.LATE: _l("Süre aşıldı")}
 REASON_TEXTS = {
     risk.ADOPTED: _l("Plan meclis tarafından kabul edildi."),
-    risk.DEADLINE_PASSED: _l("Yasal süre sonu geçti ve plan henüz kabul edilmedi."),
-    risk.MEETING_PASSED: _l("Hedef meclis toplantısı geldi ya da geçti ve plan henüz kabul edilmedi."),
+    risk.SUBMITTED: _l("Plan yasal süre içinde Meclise sunuldu."),
+    risk.SUBMITTED_LATE: _l("Plan yasal süre sonundan sonra Meclise sunuldu."),
+    risk.DEADLINE_PASSED: _l("Yasal süre sonu geçti ve plan henüz Meclise sunulmadı."),
+    risk.MEETING_PASSED: _l("Hedef meclis toplantısı geldi ya da geçti ve plan henüz Meclise sunulmadı."),
     risk.AFTER_DEADLINE: _l("Hedef meclis toplantısı yasal süre sonundan sonra."),
     risk.OVERDUE: _l("Süresi geçmiş görevler var: risk bir kademe yükseltildi."),
+}
+COMPLIANCE_LABELS = {
+    compliance.PENDING: _l("Meclise sunulmadı"), compliance.ON_TIME: _l("Süresinde sunuldu"),
+    compliance.LATE: _l("Süre sonundan sonra sunuldu"), compliance.OVERDUE: _l("Süre doldu, sunulmadı"),
 }
 RULE_TEXT = _l(
     "Risk, kalan işin kalan süreye oranıdır. Her evrenin planlanan payı, bir önceki evrenin hedef "
     "tarihinden kendi hedef tarihine kadar olan iş günü sayısıdır (ilk evre mazbata tarihinden başlar; "
     "hedefi henüz belli olmayan evreler komşu hedefler arasındaki süreyi eşit paylaşır). Kalan iş, meclis "
-    "kararına kadarki evrelerin planlanan payı × (1 − ilerleme) toplamıdır; kalan süre, bugünden hedef meclis "
+    "sunuşuna kadarki evrelerin planlanan payı × (1 − ilerleme) toplamıdır; kalan süre, bugünden hedef meclis "
     "toplantısına kadarki iş günüdür (hafta sonları ve resmî tatiller sayılmaz). Oran 1,1 ve altı: düşük; "
     "1,3'e kadar: orta; üstü: yüksek. Hedef toplantı geçmişse ya da yasal süre sonundan sonraysa yüksek; "
-    "yasal süre sonu plan kabul edilmeden geçtiyse süre aşıldı. Süresi geçmiş görevler riski bir kademe "
-    "yükseltir. Plan kabul edildiyse risk düşüktür.")
+    "yasal süre sonu plan Meclise sunulmadan geçtiyse süre aşıldı. Süresi geçmiş görevler riski bir kademe "
+    "yükseltir. Yasal süreye uyum Meclise sunuş tarihine göre değerlendirilir (5393 md. 41): plan süresinde "
+    "sunulduysa (komisyonda incelense ve sonra kabul edilse de) risk düşüktür; süre sonundan sonra "
+    "sunulduysa süre aşıldı.")
 
 
 def today_local() -> date:
@@ -73,6 +82,7 @@ class Overview:
     extraordinary_needed: bool          # no regular meeting left before the deadline
     overdue_tasks: list = field(default_factory=list)
     risk: risk.Risk | None = None
+    compliance: compliance.Compliance | None = None
     planned: dict = field(default_factory=dict)  # phase key -> planned working days (risk share)
 
     @property
@@ -131,10 +141,13 @@ def summarize(municipality, instance, records: list, today: date, cal: calendars
                      key=lambda r: (r.due_date, r.name))
     adopted = instance is not None and (instance.status == "completed"
                                         or any(r.bpmn_id in adoption_steps for r in records))
+    judged = compliance.judge((instance.anchors or {}) if instance else {}, sched.legal_deadline, today,
+                              adopted=adopted)
     assessed = risk.assess(
         work, between(today, meeting) if meeting else 0, len(overdue), adopted=adopted,
         deadline_passed=today > sched.legal_deadline,
-        target_after_deadline=bool(meeting and meeting > sched.legal_deadline))
+        target_after_deadline=bool(meeting and meeting > sched.legal_deadline),
+        submitted=judged.submitted, submitted_late=judged.state == compliance.LATE)
     return Overview(
         municipality=municipality, instance=instance, statuses=statuses, current=phases.current_phase(statuses),
         progress=(1.0 if instance and instance.status == "completed"
@@ -142,7 +155,7 @@ def summarize(municipality, instance, records: list, today: date, cal: calendars
         legal_deadline=sched.legal_deadline, days_left=(sched.legal_deadline - today).days,
         next_meeting=next((m.date for m in sched.meetings if m.date >= today), None),
         target_meeting=meeting, target_entered=entered, extraordinary_needed=sched.target.extraordinary_needed,
-        overdue_tasks=overdue, risk=assessed,
+        overdue_tasks=overdue, risk=assessed, compliance=judged,
         planned={s.key: round(days, 1) for s, days in zip(counted, spans, strict=True)})
 
 

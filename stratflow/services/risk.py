@@ -13,8 +13,11 @@ The rule, as the overview page explains it:
    decision (publication comes after the target meeting and does not count).
 3. **Time left** = working days from today (excluded) to the target council meeting (included).
 4. **Ratio** = remaining work / time left; ≤ 1.1 → low, ≤ 1.3 → medium, above → high.
-5. Overrides: plan adopted → low; target meeting today or past, or after the legal deadline → high;
-   legal deadline passed without adoption → late. Overdue tasks raise low → medium → high.
+5. Overrides (compliance is judged on submission, services/compliance.py): plan submitted to the
+   council by the legal deadline → low (also while a commission examines it and after); submitted
+   after it → late; adopted → low unless submitted late; target meeting today or past, or after
+   the legal deadline → high; legal deadline passed without submission → late. Overdue tasks
+   raise low → medium → high.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ MEDIUM_RATIO = 1.1   # above this ratio: medium
 HIGH_RATIO = 1.3     # above this ratio: high
 
 # reason codes (the page shows a sentence for each)
-ADOPTED, DEADLINE_PASSED, MEETING_PASSED, AFTER_DEADLINE, OVERDUE = (
-    "adopted", "deadline_passed", "meeting_passed", "after_deadline", "overdue")
+ADOPTED, SUBMITTED, SUBMITTED_LATE, DEADLINE_PASSED, MEETING_PASSED, AFTER_DEADLINE, OVERDUE = (
+    "adopted", "submitted", "submitted_late", "deadline_passed", "meeting_passed", "after_deadline", "overdue")
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,21 @@ def planned_spans(start: date, targets: Sequence[date | None],
 
 
 def assess(phases: Sequence[PhaseWork], time_left: int, overdue: int = 0, *, adopted: bool = False,
-           deadline_passed: bool = False, target_after_deadline: bool = False) -> Risk:
+           deadline_passed: bool = False, target_after_deadline: bool = False, submitted: bool = False,
+           submitted_late: bool = False) -> Risk:
     """The risk level from the phases' planned shares and progress and the time left."""
     remaining = round(sum(p.planned_days * (1 - min(max(p.progress, 0.0), 1.0)) for p in phases), 1)
     ratio = round(remaining / time_left, 2) if time_left > 0 else None
     reasons: list[str] = []
-    if adopted:
+    if submitted_late:
+        level = LATE
+        reasons.append(SUBMITTED_LATE)
+    elif adopted:
         level = LOW
         reasons.append(ADOPTED)
+    elif submitted:
+        level = LOW
+        reasons.append(SUBMITTED)
     elif deadline_passed:
         level = LATE
         reasons.append(DEADLINE_PASSED)

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 
 from ..calendar.notices import short_locale
 from ..i18n import tr_lower
-from . import overview, phases, risk
+from . import compliance, overview, phases, risk
 from .progress import _holders
 
 BRAND = RGBColor(0x8A, 0x15, 0x38)
@@ -192,6 +192,8 @@ def _facts(doc, view: overview.Overview, locale: str) -> None:
          else _("Tüm evreler tamamlandı") if view.instance else "—"),
         (_("Genel ilerleme"), percent(view.percent, locale)),
         (_("Yasal süre sonu"), f"{day(view.legal_deadline, locale)} — {deadline_note}"),
+        (_("Meclise sunuş (5393 md. 41)"), f"{overview.COMPLIANCE_LABELS[view.compliance.state]}: "
+         f"{compliance_sentence(view.compliance, locale)}"),
         (_("Hedef meclis toplantısı"), target),
         (_("Sonraki meclis toplantısı"), day(view.next_meeting, locale)),
         (_("Süresi geçmiş görev"), str(view.overdue)),
@@ -220,6 +222,27 @@ def _risk_section(doc, view: overview.Overview, locale: str) -> None:
         _run(text.add_paragraph(), "• " + str(overview.REASON_TEXTS[code]), size=10)
     note = doc.add_paragraph()
     _run(note, str(overview.RULE_TEXT), size=8, colour=MUTED)
+
+
+def compliance_sentence(c: compliance.Compliance, locale: str = "tr") -> str:
+    """Compliance with 5393 art. 41 (judged on submission), then the adoption, in one sentence or two."""
+    deadline = day(c.legal_deadline, locale)
+    if c.state == compliance.ON_TIME:
+        text = _("Plan %(date)s tarihinde, yasal süre içinde Meclise sunuldu (son gün %(deadline)s).",
+                 date=day(c.submitted_on, locale), deadline=deadline)
+    elif c.state == compliance.LATE:
+        text = _("Plan %(date)s tarihinde, yasal süre sonundan (%(deadline)s) sonra Meclise sunuldu.",
+                 date=day(c.submitted_on, locale), deadline=deadline)
+    elif c.state == compliance.OVERDUE:
+        text = _("Yasal süre %(deadline)s tarihinde doldu; plan henüz Meclise sunulmadı.", deadline=deadline)
+    else:
+        text = _("Plan henüz Meclise sunulmadı; yasal süre %(deadline)s tarihinde doluyor.", deadline=deadline)
+    if c.adopted_on is not None:
+        text += " " + _("Meclis planı %(date)s tarihinde kabul etti.", date=day(c.adopted_on, locale))
+        if c.adopted_after_deadline and c.state == compliance.ON_TIME:
+            text += " " + _("Kabul yasal süre sonundan sonra olsa da plan süresinde sunulduğu için süreye "
+                            "uyulmuştur.")
+    return text
 
 
 def ratio_sentence(r: risk.Risk, locale: str = "tr") -> str:
@@ -277,17 +300,23 @@ def _overdue_table(doc, view: overview.Overview, locale: str) -> None:
 def cockpit_table(rows: list[overview.Overview], type_label, status_label) -> list[list]:
     """Header row + one row per municipality (dates as ISO strings: sortable in a spreadsheet)."""
     table = [[_("Belediye"), _("İl"), _("Tür"), _("Süreç durumu"), _("Güncel evre"), _("İlerleme (%)"),
-              _("Yasal süre sonu"), _("Yasal süreye kalan gün"), _("Hedef meclis toplantısı"),
+              _("Yasal süre sonu"), _("Yasal süreye kalan gün"), _("Meclise sunuş"), _("Sunuş tarihi"),
+              _("Kabul tarihi"), _("Hedef meclis toplantısı"),
               _("Süresi geçmiş görev"), _("Risk"), _("Kalan iş (iş günü)"), _("Kalan süre (iş günü)"), _("Oran")]]
     for row in rows:
         current = str(row.current.label) if row.current else ("" if row.instance is None else _("Tamamlandı"))
         table.append([
             row.municipality.name, row.municipality.province, type_label(row.municipality.type),
             status_text(row, status_label), current, row.percent, row.legal_deadline.isoformat(), row.days_left,
-            row.target_meeting.isoformat() if row.target_meeting else "", row.overdue,
+            str(overview.COMPLIANCE_LABELS[row.compliance.state]), _iso(row.compliance.submitted_on),
+            _iso(row.compliance.adopted_on), row.target_meeting.isoformat() if row.target_meeting else "", row.overdue,
             str(overview.RISK_LABELS[row.risk.level]), row.risk.remaining_days, row.risk.time_left,
             row.risk.ratio if row.risk.ratio is not None else ""])
     return table
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
 
 
 def status_text(row: overview.Overview, status_label) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from .. import engine
 from ..extensions import db
+from ..i18n import LOCAL
 from ..models import ProcessInstance, TaskRecord
 from . import Conflict, ServiceError, audit, forms, transition, versions
 
@@ -61,11 +64,12 @@ def complete(task_id: str, actor, data: dict) -> TaskRecord:
     _refuse_if_suspended(instance)
     if record.state != "open" or instance.status != "running":
         raise Conflict(_("Bu görev başka biri tarafından tamamlanmış ya da süreç değişmiş."))
-    errors = forms.validate(form_schema(record), data)
+    human = t.ready().get(record.id)
+    facts = {**(instance.anchors or {}), **(human.data if human else {})}
+    errors = forms.validate(form_schema(record), data, facts=facts, today=datetime.now(LOCAL).date())
     if errors:
         raise ServiceError(_("Formda düzeltilmesi gereken alanlar var."), code="validation",
                            field_errors=errors)
-    human = t.ready().get(record.id)
     variable = human.properties.get("formDataVariable") if human else None
     try:
         t.workflow.complete(record.id, {variable: data} if variable else data)

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from .. import engine
+from ..calendar import timeline
 from ..extensions import db
 from ..models import DefinitionVersion, ProcessDefinition
 from . import ServiceError
+
+
+_SUCCESSORS: dict[str, dict] = {}
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,15 @@ class VersionInfo:
     def facts(self) -> dict:
         """bpmn_id -> {"name", "lane", "properties", "user_task"} (engine.task_facts)."""
         return engine.task_facts(self.spec_key, self._spec_json)
+
+    @property
+    def successors(self) -> dict:
+        """step bpmn_id -> the nearest steps after it, loops back left out (calendar/timeline.py)."""
+        found = _SUCCESSORS.get(self.spec_key)
+        if found is None:
+            edges, steps = engine.step_flows(self.spec_key, self._spec_json)
+            found = _SUCCESSORS.setdefault(self.spec_key, timeline.forward_steps(edges, ["Start"], steps))
+        return found
 
     @property
     def meaning(self) -> engine.Meaning:

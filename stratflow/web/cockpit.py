@@ -25,6 +25,8 @@ def _labels() -> dict:
             "type_label": lambda t: TYPE_LABELS.get(t, t), "rule_text": overview.RULE_TEXT,
             "phase_state": status_report.state_label,
             "ratio_sentence": lambda r: status_report.ratio_sentence(r, locale),
+            "compliance_label": lambda c: overview.COMPLIANCE_LABELS.get(c.state, c.state),
+            "compliance_sentence": lambda c: status_report.compliance_sentence(c, locale),
             "number": lambda v: status_report.number(v, locale),
             "percent": lambda v: status_report.percent(v, locale), "today": overview.today_local()}
 
