@@ -7,7 +7,7 @@ import html
 from datetime import date
 
 from stratflow.extensions import db
-from stratflow.models import AuditEvent, CouncilMeetingDate, Municipality, TaskRecord
+from stratflow.models import AuditEvent, CouncilMeetingDate, Municipality, MunicipalitySettings, TaskRecord
 from stratflow.services import calendars, deadlines
 from stratflow.services.transition import context_of
 
@@ -36,14 +36,23 @@ def _march_2024(town) -> None:
 
 def test_entered_meeting_date_wins_and_moves_open_tasks_only(demo, client):
     _march_2024(demo)
+    # A phase target that breaks the process order is refused and changes nothing: nominations due
+    # 20 days before the meeting would fall after the team list that follows them.
     coordinator = signed_in(client.application.test_client(), COORDINATOR)
     response = coordinator.post(f"/municipalities/{demo.id}/settings",
-                                {"recess_month": "8", "rule_team_nomination": "target_council_meeting - 20 days",
-                                 "rule_circular_approval": "target_council_meeting - 100 days"},
+                                {"recess_month": "8", "rule_team_nomination": "target_council_meeting - 20 days"},
+                                form_page=f"/municipalities/{demo.id}")
+    assert response.status_code == 422
+    assert "kendisinden sonra gelen “Ekip listesini kesinleştir” adımından" in _text(response)
+    assert db.session.get(MunicipalitySettings, demo.id) is None
+    coordinator = signed_in(client.application.test_client(), COORDINATOR)
+    response = coordinator.post(f"/municipalities/{demo.id}/settings",
+                                {"recess_month": "8", "rule_team_nomination": "target_council_meeting - 80 workdays",
+                                 "rule_circular_approval": "mazbata_date + 20 days"},
                                 form_page=f"/municipalities/{demo.id}")
     assert response.status_code == 302
     assert calendars.of(demo).schedule.target.date == date(2024, 9, 3)
-    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 8, 14)}
+    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 5, 7)}
     [approval] = _tasks("circular_approval", "completed")
     approval_due = approval.due_date
 
@@ -58,11 +67,11 @@ def test_entered_meeting_date_wins_and_moves_open_tasks_only(demo, client):
     sched = calendars.of(demo).schedule
     assert sched.target.date == date(2024, 9, 26)
     assert date(2024, 9, 3) not in [m.date for m in sched.meetings]
-    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 9, 6)}
+    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 5, 30)}
     assert db.session.get(TaskRecord, approval.id).due_date == approval_due  # completed: never moves
     moves = db.session.execute(db.select(AuditEvent).filter_by(action="task.due_changed")
                                .order_by(AuditEvent.id)).scalars().all()
-    assert {m.details["new"] for m in moves[-len(_tasks("team_nomination")):]} == {"2024-09-06"}
+    assert {m.details["new"] for m in moves[-len(_tasks("team_nomination")):]} == {"2024-05-30"}
     [entered] = db.session.execute(db.select(AuditEvent).filter_by(action="council_meeting.entered")).scalars()
     assert entered.details == {"month": "2024-09", "old": None, "new": "2024-09-26"}
     html_ = _text(clerk.get(f"/municipalities/{demo.id}/council-meetings"))
@@ -72,13 +81,13 @@ def test_entered_meeting_date_wins_and_moves_open_tasks_only(demo, client):
     assert clerk.post(f"/municipalities/{demo.id}/council-meetings",
                       {"month": "", "meeting_date": "2024-09-10"}).status_code == 302
     assert db.session.execute(db.select(CouncilMeetingDate.meeting_date)).scalars().all() == [date(2024, 9, 10)]
-    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 8, 21)}
+    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 5, 14)}
     row = db.session.execute(db.select(CouncilMeetingDate)).scalar_one()
     assert clerk.post(f"/municipalities/{demo.id}/council-meetings/{row.id}/remove", {},
                       form_page=f"/municipalities/{demo.id}/council-meetings").status_code == 302
     db.session.expire_all()
     assert calendars.of(demo).schedule.target.date == date(2024, 9, 3)
-    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 8, 14)}
+    assert {t.due_date for t in _tasks("team_nomination")} == {date(2024, 5, 7)}
 
 
 def test_a_process_meeting_date_follows_a_later_entered_date_of_its_month(demo):

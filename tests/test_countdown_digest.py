@@ -82,15 +82,15 @@ def test_countdown_in_english_for_an_english_reader(demo, app):
     assert "Legal basis: 5393 sayılı Belediye Kanunu md. 41" in english.text_body
 
 
-def test_no_countdown_once_the_council_decision_is_recorded_or_the_process_ended(demo, app):
+def test_no_countdown_once_the_submission_is_recorded_or_the_process_ended(demo, app):
     _no_task_due_dates()
     deadline = legal_deadline(demo.election_date)
     instance = db.session.execute(db.select(ProcessInstance)).scalar_one()
-    # The council decision step completed (the record's step is rewritten: walking the whole
+    # The submission step completed (the record's step is rewritten: walking the whole
     # process to it is tests/test_strategic_plan.py's work).
     done = db.session.execute(db.select(TaskRecord).filter_by(instance_id=instance.id, state="completed")
                               .limit(1)).scalar_one()
-    done.bpmn_id = "council_decision"
+    done.bpmn_id = "council_schedule"  # the submission to the council
     db.session.commit()
     assert _plan_days(deadline - timedelta(days=60), deadline - timedelta(days=60)) == {}
     done.bpmn_id = "circular_draft"

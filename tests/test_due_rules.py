@@ -10,6 +10,7 @@ import pytest
 
 from stratflow.calendar import add_months, add_working_days, legal_deadline, target_council_meeting
 from stratflow.calendar.rules import ANCHORS, Offset, RuleError, evaluate, parse
+from stratflow.calendar.timeline import previous_working_day
 from stratflow.extensions import db
 from stratflow.models import AuditEvent, ProcessInstance, TaskRecord
 from stratflow.services import calendars, tasks
@@ -155,21 +156,35 @@ def _to_analysis(app, town) -> None:
 def test_tasks_get_the_due_date_of_their_rule_when_ready(demo, app):
     instance = _instance()
     [done] = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="circular_draft")).scalars().all()
-    assert done.due_date == demo.mazbata_date + timedelta(days=15)
+    # mazbata + 10 days, moved back to a working day (the timeline never ends on a non-working day)
+    assert done.due_date == previous_working_day(demo.mazbata_date + timedelta(days=10))
     # circular_date: the day (Turkish time) the mayor approved the circular.
     approval = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="circular_approval")).scalar_one()
     [board] = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="board_composition")).scalars().all()
     assert board.due_date == add_working_days((approval.completed_at + timedelta(hours=3)).date(), 10)
     nominations = _open("team_nomination")
     deadline = date.fromisoformat(steps_nomination_deadline(instance))
-    assert nominations and all(t.due_date == deadline for t in nominations)
+    assert nominations and all(t.due_date == previous_working_day(deadline) for t in nominations)
     _to_analysis(app, demo)
     target = _target(demo)
     for step in ("plan_evaluation", "policy_analysis", "stakeholder_analysis", "environment_analysis"):
         [record] = _open(step)
-        assert record.due_date == add_months(target, -3), step
+        assert record.due_date == sixty_workdays_before(target), step
+    # The units' date from the program, unless the findings that follow them are due earlier.
     analysis_deadline = date.fromisoformat(demo_days("2024-06-14"))
-    assert {t.due_date for t in _open("unit_analysis")} == {analysis_deadline}
+    assert {t.due_date for t in _open("unit_analysis")} == {units_due(analysis_deadline, target)}
+
+
+def sixty_workdays_before(meeting: date) -> date:
+    """The analyses' rule in the shipped model: target_council_meeting - 60 workdays."""
+    return evaluate("target_council_meeting - 60 workdays", {"target_council_meeting": meeting})
+
+
+def units_due(analysis_deadline: date, meeting: date) -> date:
+    """unit_analysis: its rule (the program's analysis deadline), bounded by the findings step after
+    it (target_council_meeting - 55 workdays), on a working day."""
+    findings = evaluate("target_council_meeting - 55 workdays", {"target_council_meeting": meeting})
+    return previous_working_day(min(analysis_deadline, findings))
 
 
 def steps_nomination_deadline(instance) -> str:
@@ -187,7 +202,7 @@ def test_a_moved_anchor_moves_open_tasks_only(demo, app):
     # the legal deadline and the target meeting move with it.
     demo.election_date -= timedelta(days=28)
     db.session.commit()
-    new_target = add_months(_target(demo), -3)
+    new_target = sixty_workdays_before(_target(demo))
     assert new_target != evaluation.due_date
     complete(evaluation, dict(steps(demo_days))["plan_evaluation"])
     db.session.commit()
@@ -196,13 +211,15 @@ def test_a_moved_anchor_moves_open_tasks_only(demo, app):
         [record] = _open(step)
         assert record.due_date == new_target, step
     assert db.session.get(TaskRecord, evaluation.id).due_date != new_target  # completed: not moved
-    assert {t.id: t.due_date for t in _open("unit_analysis")} == units_before  # its anchor did not move
+    analysis_deadline = date.fromisoformat(demo_days("2024-06-14"))  # its own anchor did not move …
+    assert {t.due_date for t in _open("unit_analysis")} == {units_due(analysis_deadline, _target(demo))}
+    assert set(units_before) == {t.id for t in _open("unit_analysis")}  # … the findings after them did
     for task_id, due in completed.items():
         assert db.session.get(TaskRecord, task_id).due_date == due
     moves = db.session.execute(db.select(AuditEvent).filter_by(action="task.due_changed")).scalars().all()
-    assert sorted(m.details["step"] for m in moves) == ["environment_analysis", "policy_analysis",
-                                                       "stakeholder_analysis"]
-    assert all(m.details["new"] == new_target.isoformat() for m in moves)
+    assert sorted({m.details["step"] for m in moves}) == ["environment_analysis", "policy_analysis",
+                                                         "stakeholder_analysis", "unit_analysis"]
+    assert all(m.details["new"] == new_target.isoformat() for m in moves if m.details["step"] != "unit_analysis")
 
 
 
@@ -238,17 +255,18 @@ def test_warnings_for_an_election_late_in_the_year(demo, client):
     assert "“Stratejik Planlama Ekibine üye bildir” adımının son tarihi" in block
 
 
-def test_plan_adopted_late_is_flagged_not_blocked(demo, app):
+def test_plan_submitted_late_is_flagged_not_blocked(demo, app):
     instance = _instance()
     deadline = legal_deadline(demo.election_date)
     sched = calendars.of(instance.municipality).schedule
+    after, before = (deadline + timedelta(days=9)).isoformat(), (deadline - timedelta(days=20)).isoformat()
     with app.test_request_context():
-        late = instance_warnings([], {"council_outcome": "adopted",
-                                      "council_decision_date": (deadline + timedelta(days=9)).isoformat()}, sched)
-        on_time = instance_warnings([], {"council_outcome": "adopted",
-                                         "council_decision_date": deadline.isoformat()}, sched)
+        late = instance_warnings([], {"submission_date": after, "council_meeting_date": after}, sched)
+        # Submitted in time, referred to the commission, adopted after the deadline: compliant.
+        referred = instance_warnings([], {"submission_date": before, "council_outcome": "adopted",
+                                          "council_decision_date": after, "council_meeting_date": before}, sched)
         meeting_late = instance_warnings([], {"council_meeting_date":
                                               (deadline + timedelta(days=2)).isoformat()}, sched)
-    assert len(late) == 1 and "geç kabul kayda geçer" in late[0]
-    assert on_time == []
+    assert len(late) == 1 and "geç sunuş kayda geçer" in late[0]
+    assert referred == []
     assert len(meeting_late) == 1 and "Girilen meclis toplantısı" in meeting_late[0]

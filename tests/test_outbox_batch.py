@@ -69,7 +69,7 @@ def test_a_refused_mail_does_not_stop_the_others(demo, counting_smtp):
     assert failed.last_error.startswith("SMTP")
 
 
-def test_pending_countdowns_are_cancelled_with_the_council_decision(demo, app):
+def test_pending_countdowns_are_cancelled_with_the_submission(demo, app):
     for record in db.session.execute(db.select(TaskRecord)).scalars():
         record.due_date = None
     db.session.commit()
@@ -88,9 +88,9 @@ def test_pending_countdowns_are_cancelled_with_the_council_decision(demo, app):
     db.session.commit()
     assert {r.state for r in _rows() if r.kind.startswith("countdown")} == {"pending"}
 
-    # The council decision is recorded (the record's step is rewritten: walking the whole process to it
+    # The submission to the council is recorded (the record's step is rewritten: walking the whole process to it
     # is tests/test_strategic_plan.py's work): in the same transaction the countdown is cancelled.
-    second.bpmn_id = "council_decision"
+    second.bpmn_id = "council_schedule"
     db.session.flush()
     tasks.complete(second.id, _manager(second), NOMINATION)
     states = {r.state for r in db.session.execute(db.select(OutboxMessage)

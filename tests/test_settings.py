@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 
 import time_machine
 
-from stratflow.calendar import add_working_days, is_working_day, legal_deadline
+from stratflow.calendar import add_working_days, is_working_day
 from stratflow.calendar.reminder_policy import PolicyError, ReminderPolicy, parse_policy
+from stratflow.calendar.timeline import previous_working_day
 from stratflow.extensions import db
 from stratflow.models import AuditEvent, LeaveDay, MunicipalitySettings, ProcessInstance, TaskRecord
 from stratflow.services import calendars, definitions, reminders
@@ -157,27 +158,27 @@ def test_phase_target_setting_moves_open_tasks_and_not_completed_ones(demo, clie
     [circular] = _tasks("circular_draft", "completed")
     circular_due = circular.due_date
     nominations = _tasks("team_nomination")
-    assert nominations and circular_due == demo.mazbata_date + timedelta(days=15)
-    deadline = legal_deadline(demo.election_date)
+    assert nominations and circular_due == previous_working_day(demo.mazbata_date + timedelta(days=10))
     browser = signed_in(client, COORDINATOR)
-    response = _post_settings(browser, demo, rule_team_nomination="legal_deadline - 30 days",
-                              rule_circular_draft="mazbata_date + 20 days")
+    response = _post_settings(browser, demo, rule_team_nomination="mazbata_date + 20 days",
+                              rule_circular_draft="mazbata_date + 12 days")
     assert response.status_code == 302
     row = db.session.get(MunicipalitySettings, demo.id)
-    assert row.due_rules == {"team_nomination": "legal_deadline - 30 days",
-                             "circular_draft": "mazbata_date + 20 days"}
-    assert {t.due_date for t in _tasks("team_nomination")} == {deadline - timedelta(days=30)}
+    assert row.due_rules == {"team_nomination": "mazbata_date + 20 days",
+                             "circular_draft": "mazbata_date + 12 days"}
+    due = previous_working_day(demo.mazbata_date + timedelta(days=20))
+    assert {t.due_date for t in _tasks("team_nomination")} == {due}
     assert db.session.get(TaskRecord, circular.id).due_date == circular_due  # completed: never moves
     moves = _audits("task.due_changed")
     assert sorted(m.task_id for m in moves) == sorted(t.id for t in nominations)
-    assert all(m.details["new"] == (deadline - timedelta(days=30)).isoformat() for m in moves)
+    assert all(m.details["new"] == due.isoformat() for m in moves)
     # The form shows the setting back; blanking it returns to the model's rule.
-    assert 'value="legal_deadline - 30 days"' in _text(browser.get(f"/municipalities/{demo.id}"))
+    assert 'value="mazbata_date + 20 days"' in _text(browser.get(f"/municipalities/{demo.id}"))
 
 
 def test_municipality_election_date_edit_moves_open_tasks_at_once(demo, client):
     browser = signed_in(client, COORDINATOR)
-    assert _post_settings(browser, demo, rule_team_nomination="target_council_meeting - 20 days").status_code == 302
+    assert _post_settings(browser, demo, rule_team_nomination="election_date + 40 days").status_code == 302
     old = {t.due_date for t in _tasks("team_nomination")}
     completed = {t.id: t.due_date for t in _tasks("circular_approval", "completed")}
     moved_before = len(_audits("task.due_changed"))
@@ -189,8 +190,7 @@ def test_municipality_election_date_edit_moves_open_tasks_at_once(demo, client):
         facts["mazbata_date"] = (new_election + timedelta(days=5)).isoformat()
     assert browser.post(f"/municipalities/{demo.id}", facts).status_code == 302
     db.session.expire_all()
-    target = calendars.of(demo).schedule.target.date or legal_deadline(new_election)
-    expected = target - timedelta(days=20)
+    expected = previous_working_day(new_election + timedelta(days=40))
     assert {t.due_date for t in _tasks("team_nomination")} == {expected} != old
     assert {t.id: t.due_date for t in _tasks("circular_approval", "completed")} == completed
     assert len(_audits("task.due_changed")) == moved_before + len(_tasks("team_nomination"))
@@ -200,8 +200,8 @@ def test_municipality_election_date_edit_moves_open_tasks_at_once(demo, client):
 
 def test_leave_day_shifts_a_working_day_offset_and_moves_open_tasks(demo, client):
     browser = signed_in(client, COORDINATOR)
-    assert _post_settings(browser, demo, rule_team_nomination="mazbata_date + 10 workdays").status_code == 302
-    due = add_working_days(demo.mazbata_date, 10)
+    assert _post_settings(browser, demo, rule_team_nomination="mazbata_date + 20 workdays").status_code == 302
+    due = add_working_days(demo.mazbata_date, 20)
     assert {t.due_date for t in _tasks("team_nomination")} == {due}
     leave = add_working_days(demo.mazbata_date, 4)
     assert is_working_day(leave)
@@ -216,8 +216,8 @@ def test_leave_day_shifts_a_working_day_offset_and_moves_open_tasks(demo, client
     response = admin.post(f"/leave-days?year={leave.year}",
                           {"day": leave.strftime("%d.%m.%Y"), "label": "Cumhurbaşkanlığı Genelgesi ile idari izin"})
     assert response.status_code == 302
-    assert {t.due_date for t in _tasks("team_nomination")} == {add_working_days(demo.mazbata_date, 10, [leave])}
-    assert add_working_days(demo.mazbata_date, 10, [leave]) == add_working_days(due, 1)
+    assert {t.due_date for t in _tasks("team_nomination")} == {add_working_days(demo.mazbata_date, 20, [leave])}
+    assert add_working_days(demo.mazbata_date, 20, [leave]) == add_working_days(due, 1)
     assert calendars.of(demo).schedule.leave_days == frozenset({leave})
     [added] = _audits("leave_day.added")
     assert added.details == {"day": leave.isoformat(), "label": "Cumhurbaşkanlığı Genelgesi ile idari izin"}

@@ -9,10 +9,11 @@ reload the state after every step, as the service does between requests.
 
 from __future__ import annotations
 
+import io
 import json
-from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 
+import docx
 import pytest
 import time_machine
 
@@ -24,7 +25,7 @@ from stratflow.models import ProcessInstance, RoleAssignment, TaskRecord, User
 from stratflow.services import forms, tasks
 from stratflow.services.versions import read_workflow as load
 
-from .conftest import ROOT
+from .conftest import ROOT, signed_in
 from .test_api import Api, api, check  # noqa: F401 - `api` is a fixture
 
 WORKFLOWS = ROOT / "workflows"
@@ -630,17 +631,16 @@ def demo_days(text: str) -> str:
     return (date.fromisoformat(text) + (date.today() - date(2024, 4, 8))).isoformat()
 
 
-def test_happy_path_through_the_api(api, demo, app):  # noqa: F811 - `api` is the fixture
-    add_person(demo, TEAM_MEMBER, "Deniz Acar", "team_member")
+def walk_through_the_api(api, app, path) -> tuple[str, dict]:  # noqa: F811 - `api` is the fixture
+    """Complete `path` ((bpmn_id, data) and ("clock", day) as `steps`) as each step's people do,
+    through the API, from the demo's state; (instance id, the clients by e-mail)."""
     clients: dict[str, Api] = {}
     instance_id = db.session.execute(db.select(ProcessInstance.id)).scalar_one()
-    clock_day = None  # people work on the day the clock reached (a decision's date may not lie ahead)
-    for bpmn_id, data in steps(demo_days):
+    for bpmn_id, data in path:
         if bpmn_id in DONE_BY_DEMO:
             continue
         if bpmn_id == "clock":
             fire_timers_on(app, data)
-            clock_day = datetime.fromisoformat(data + "T12:00:00+00:00")
             continue
         waiting = _open(bpmn_id)
         assert waiting, f"{bpmn_id} is not waiting; open: {[t.bpmn_id for t in _open()]}"
@@ -649,16 +649,84 @@ def test_happy_path_through_the_api(api, demo, app):  # noqa: F811 - `api` is th
             client = clients.get(email) or clients.setdefault(email, api(email))
             inbox = check(client.get("/tasks"), "get", "/tasks", 200)["tasks"]
             assert record.id in {t["id"] for t in inbox}, (bpmn_id, email)
-            clock_day = clock_day and clock_day + timedelta(seconds=1)  # one after the other
-            with time_machine.travel(clock_day, tick=False) if clock_day else nullcontext():
-                check(client.post(f"/tasks/{record.id}/complete", data), "post", "/tasks/{task_id}/complete",
-                      200)
+            check(client.post(f"/tasks/{record.id}/complete", data), "post", "/tasks/{task_id}/complete", 200)
+    return instance_id, clients
+
+
+def test_happy_path_through_the_api(api, demo, app):  # noqa: F811 - `api` is the fixture
+    add_person(demo, TEAM_MEMBER, "Deniz Acar", "team_member")
+    instance_id, clients = walk_through_the_api(api, app, steps(demo_days))
     done = check(clients[ROLE_USERS["coordinator"]].get(f"/instances/{instance_id}"), "get",
                  "/instances/{instance_id}", 200)
     assert done["status"] == "completed" and done["open_tasks"] == [] and done["completed_at"]
     steps_done = [t["bpmn_id"] for t in done["completed_tasks"]]
     assert set(steps_done) == set(HUMAN_ORDER) and steps_done[-1] in ("governor_submission", "plan_publication")
     assert steps_done.count("team_nomination") == steps_done.count("unit_analysis") == len(demo.units)
+
+
+def test_a_submission_date_before_the_plans_approval_is_refused(api, demo, app):  # noqa: F811
+    from .test_api import snapshot
+    add_person(demo, TEAM_MEMBER, "Deniz Acar", "team_member")
+    path = steps(demo_days)
+    until = [s[0] for s in path].index("council_schedule")
+    walk_through_the_api(api, app, path[:until])
+    [record] = _open("council_schedule")
+    approved = record.instance.anchors["plan_approval_date"]  # the day the mayor approved the plan
+    clerk = api(ROLE_USERS["council_clerk"])
+    check(clerk.get("/tasks"), "get", "/tasks", 200)
+    before = snapshot()
+    day_before = (date.fromisoformat(approved) - timedelta(days=1)).isoformat()
+    refused = check(clerk.post(f"/tasks/{record.id}/complete", dict(path[until][1], submission_date=day_before)),
+                    "post", "/tasks/{task_id}/complete", 422)
+    approved_tr = date.fromisoformat(approved).strftime("%d.%m.%Y")
+    assert refused["error"]["fields"] == {
+        "submission_date": f"Bu tarih planın Başkanca onaylandığı gün ({approved_tr}) tarihinden önce olamaz."}
+    # The meeting's first day before the submission, within the same form:
+    refused = check(clerk.post(f"/tasks/{record.id}/complete", dict(path[until][1], submission_date=approved,
+                                                                    council_meeting_date=day_before)),
+                    "post", "/tasks/{task_id}/complete", 422)
+    assert set(refused["error"]["fields"]) == {"council_meeting_date"}
+    assert snapshot() == before  # nothing changed
+    check(clerk.post(f"/tasks/{record.id}/complete", path[until][1]), "post", "/tasks/{task_id}/complete", 200)
+
+
+def test_referred_in_september_and_adopted_in_october_is_shown_as_compliant(api, demo, app, client):  # noqa: F811
+    """The common path: on the September agenda before the deadline, to the Plan ve Bütçe Komisyonu,
+    adopted at the October meeting (after the deadline): compliant on every page that says so."""
+    from stratflow.services import overview, status_report
+    add_person(demo, TEAM_MEMBER, "Deniz Acar", "team_member")
+    path = []
+    for bpmn_id, data in steps(demo_days):
+        if bpmn_id == "council_decision":
+            path += [("council_decision", {"council_outcome": "referred", "commission": "Plan ve Bütçe Komisyonu"}),
+                     ("commission_report", {"commission_report_date": demo_days("2024-09-20"),
+                                            "commission_opinion": "Uygundur."}),
+                     ("council_decision", dict(data, council_decision_date=demo_days("2024-10-01")))]
+        elif bpmn_id == "decision_review":
+            path.append((bpmn_id, dict(data, finalised_on=demo_days("2024-10-01"))))
+        else:
+            path.append((bpmn_id, data))
+    instance_id, clients = walk_through_the_api(api, app, path)
+    db.session.expire_all()
+    instance = db.session.get(ProcessInstance, instance_id)
+    assert instance.status == "completed"
+    deadline = legal_deadline(demo.election_date)
+    submitted, adopted = date.fromisoformat(demo_days("2024-08-27")), date.fromisoformat(demo_days("2024-10-01"))
+    assert submitted <= deadline < adopted
+    view = overview.municipality_overview(demo)
+    assert view.compliance.state == "submitted_on_time" and view.compliance.submitted_on == submitted
+    assert view.compliance.adopted_on == adopted and view.compliance.adopted_after_deadline
+    assert view.risk.level == "low"
+    browser = signed_in(client, ROLE_USERS["coordinator"])
+    for url in (f"/municipalities/{demo.id}/overview", "/cockpit", f"/instances/{instance_id}"):
+        html = browser.get(url).get_data(as_text=True)
+        assert 'data-compliance="submitted_on_time"' in html and "Süresinde sunuldu" in html, url
+        assert "geç kabul" not in html and "geç sunuş" not in html, url
+    with app.test_request_context():
+        report = docx.Document(io.BytesIO(status_report.build_docx(view, "tr", "İlçe")))
+    cells = [cell.text for table in report.tables for row in table.rows for cell in row.cells]
+    assert any("Süresinde sunuldu" in c and "yasal süre içinde Meclise sunuldu" in c and "kabul etti" in c
+               for c in cells)
 
 
 def test_invalid_board_composition_is_refused_through_the_api(api, app):  # noqa: F811

@@ -557,7 +557,7 @@ FLOWS = [
     F("Flow_to_publication", "adoption_check", "split_publication"),
     F("Flow_to_governor", "split_publication", "governor_submission"),
     F("Flow_to_amended", "split_publication", "gw_amended"),
-    F("Flow_amended", "gw_amended", "plan_amendment", "Değişiklikle", "plan_amended"),
+    F("Flow_amended", "gw_amended", "plan_amendment", "Değişiklikle", 'council_outcome == "adopted_amended"'),
     F("Flow_not_amended", "gw_amended", "merge_amended", "Olduğu gibi"),
     F("Flow_amendment_done", "plan_amendment", "merge_amended"),
     F("Flow_to_publish", "merge_amended", "plan_publication"),

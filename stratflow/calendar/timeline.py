@@ -29,7 +29,7 @@ from . import rules
 from .council import DEFAULT_RECESS_MONTH
 from .legal import legal_deadline
 from .target import target_council_meeting
-from .workdays import add_working_days, is_working_day
+from .workdays import is_working_day
 
 Successors = Mapping[str, frozenset]
 

@@ -1,7 +1,6 @@
 """Date rules a task form declares beside JSON Schema, checked against what the process knows.
 
     "x-not-before":  [{"fact": "plan_approval_date", "label": "…", "label-en": "…"}, …]
-    "x-not-future":  true
     "x-within-days": {"fact": "council_meeting_date", "days": 4, "label": "…", "label-en": "…"}
 
 A fact is looked up in the submitted form first (a meeting's last day against its first day),
@@ -38,7 +37,7 @@ def _numeric(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def check(schema: dict, data: dict, facts: Mapping | None, today: date | None) -> dict[str, str]:
+def check(schema: dict, data: dict, facts: Mapping | None) -> dict[str, str]:
     """Field name -> message for each top-level date field that breaks one of its rules."""
     errors: dict[str, str] = {}
     known = {**(facts or {}), **data}
@@ -46,15 +45,13 @@ def check(schema: dict, data: dict, facts: Mapping | None, today: date | None) -
         value = _date(data.get(key)) if data.get(key) else None
         if value is None or not isinstance(prop, dict):
             continue
-        message = _first_breach(prop, value, known, today)
+        message = _first_breach(prop, value, known)
         if message:
             errors[key] = message
     return errors
 
 
-def _first_breach(prop: dict, value: date, known: Mapping, today: date | None) -> str | None:
-    if prop.get("x-not-future") and today is not None and value > today:
-        return _("Bu tarih bugünden (%(today)s) sonra olamaz.", today=_numeric(today))
+def _first_breach(prop: dict, value: date, known: Mapping) -> str | None:
     for rule in prop.get("x-not-before") or ():
         earliest = _date(known.get(rule.get("fact")))
         if earliest is not None and value < earliest:

@@ -158,11 +158,11 @@ def unknown_keys(schema: dict, data: dict, prefix: str = "") -> list[str]:
     return found
 
 
-def validate(schema: dict, data: dict, facts=None, today=None) -> dict[str, str]:
+def validate(schema: dict, data: dict, facts=None) -> dict[str, str]:
     """Field name -> message in the current language; empty when the data is valid.
 
-    `facts` (task data, recorded date anchors) and `today` feed the schema's date rules
-    (date_rules.py); without them only the rules between fields of the form itself apply."""
+    `facts` (task data, recorded date anchors) feed the schema's date rules (date_rules.py);
+    without them only the rules between fields of the form itself apply."""
     errors: dict[str, str] = {}
     if not isinstance(data, dict):
         return {"__all__": _("Form verisi bir nesne olmalıdır.")}
@@ -181,7 +181,7 @@ def validate(schema: dict, data: dict, facts=None, today=None) -> dict[str, str]
                     errors.setdefault("-".join(path + [missing]), _required_message(schema, path, missing))
             continue
         errors.setdefault("-".join(path) or "__all__", _message(error))
-    for key, message in date_rules.check(schema, data, facts, today).items():
+    for key, message in date_rules.check(schema, data, facts).items():
         errors.setdefault(key, message)
     return errors
 

@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..calendar import reminder_policy, rules
+from ..calendar import WEEKDAYS, reminder_policy, rules, timeline
 from ..calendar.reminder_policy import PolicyError
 from ..extensions import db
 from ..models import CouncilMeetingDate, LeaveDay, Municipality, MunicipalitySettings, ProcessInstance
@@ -125,12 +125,41 @@ def _clean_settings(data: dict, known_steps: set[str]) -> tuple[dict, dict]:
     return values, errors
 
 
+def _order_errors(municipality: Municipality, values: dict) -> dict:
+    """A phase target may not put a step after a step that follows it in the process (on this
+    municipality's own cycle, nothing entered yet: calendar/timeline.reference_anchors)."""
+    version = current_version(PHASE_PROCESS)
+    overrides = values.get("due_rules") or {}
+    if version is None or not overrides:
+        return {}
+    info = versions.info(version)
+    texts = {k: f["properties"].get(deadlines.RULE_PROPERTY) for k, f in info.facts.items()}
+    texts = {k: v for k, v in {**texts, **overrides}.items() if v}
+    anchors = timeline.reference_anchors(
+        municipality.election_date, municipality.type, WEEKDAYS.index(municipality.council_weekday or "tuesday"),
+        values.get("recess_month", DEFAULT_RECESS_MONTH))
+    own = {k: rules.evaluate(rules.parse(text), anchors) for k, text in texts.items()}
+    errors: dict[str, str] = {}
+    for found in timeline.inversions(info.successors, own):
+        key = f"rule_{found.first}" if found.first in overrides else f"rule_{found.then}"
+        if found.first not in overrides and found.then not in overrides:
+            continue  # the model's own order (definitions check reports it)
+        errors.setdefault(key, _(
+            "Bu kurallarla “%(first)s” (%(first_due)s), kendisinden sonra gelen “%(then)s” adımından "
+            "(%(then_due)s) sonraya düşüyor; süreç sırası korunmalıdır.",
+            first=info.facts[found.first]["name"], first_due=found.first_due.strftime("%d.%m.%Y"),
+            then=info.facts[found.then]["name"], then_due=found.then_due.strftime("%d.%m.%Y")))
+    return errors
+
+
 def update_settings(actor, municipality: Municipality, data: dict) -> dict:
     """Apply the settings form; returns the changes ({field: [old, new]}), empty when none.
     A bad value anywhere changes nothing."""
     if not access.can_manage(actor, municipality.id):
         raise NotFound()
     values, errors = _clean_settings(data, {t["id"] for t in phase_tasks()})
+    if not errors:
+        errors = _order_errors(municipality, values)
     if errors:
         raise invalid(errors)
     row = current(municipality)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import gettext as _
 
 from .. import engine
 from ..extensions import db
-from ..i18n import LOCAL
 from ..models import ProcessInstance, TaskRecord
 from . import Conflict, ServiceError, audit, forms, transition, versions
 
@@ -66,7 +63,7 @@ def complete(task_id: str, actor, data: dict) -> TaskRecord:
         raise Conflict(_("Bu görev başka biri tarafından tamamlanmış ya da süreç değişmiş."))
     human = t.ready().get(record.id)
     facts = {**(instance.anchors or {}), **(human.data if human else {})}
-    errors = forms.validate(form_schema(record), data, facts=facts, today=datetime.now(LOCAL).date())
+    errors = forms.validate(form_schema(record), data, facts=facts)
     if errors:
         raise ServiceError(_("Formda düzeltilmesi gereken alanlar var."), code="validation",
                            field_errors=errors)

@@ -18,7 +18,6 @@ from ..extensions import db
 from ..models import DefinitionVersion, ProcessDefinition
 from . import ServiceError
 
-
 _SUCCESSORS: dict[str, dict] = {}
 
 
