@@ -74,7 +74,8 @@ def council_decision(facts: dict) -> dict:
         **{key: {"full_name": _text(data.get(f"council_{key}")) or "……………………", "title": "Kâtip Üye"}
            for key in ("clerk_1", "clerk_2")},
     }
-    ctx["encumen"] = {"date": short_date(data.get("encumen_date")), "number": _text(data.get("encumen_decision_number"))}
+    ctx["encumen"] = {"date": short_date(data.get("encumen_date")),
+                      "number": _text(data.get("encumen_decision_number"))}
     ctx["submission_date"] = short_date(data.get("submission_date"))
     return ctx
 
