@@ -147,8 +147,9 @@ def test_council_decision_amended_and_insisted():
     assert "Değişiklikler: H1.1 hedefinin 2027 değeri 25 km olarak değiştirildi." in amended
     insisted = " ".join(_paragraphs(_doc("council_decision", _facts({"council_outcome": "insisted",
                                                                       "council_vote": "majority"}))))
-    assert "Belediye Başkanınca 5393 sayılı Belediye Kanununun 23 üncü maddesi gereğince yeniden görüşülmek üzere" \
-           in insisted
+    assert "Belediye Başkanınca 5393 sayılı Belediye Kanununun 23 üncü maddesi gereğince yeniden görüşülmek üzere " \
+           "Meclisimize iade edilen, Belediyemiz 2025–2029 Dönemi Stratejik Planına ilişkin Meclis kararı yeniden " \
+           "görüşüldü." in insisted
     assert "kararda ısrar edilmesine ve Belediyemiz 2025–2029 Dönemi Stratejik Planının" in insisted
     assert "üye tam sayısının salt çoğunluğu sağlanarak, oyçokluğu ile karar verildi." in insisted
     assert "Değişiklikler" not in insisted

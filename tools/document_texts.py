@@ -113,9 +113,9 @@ DECISION = [
     ("grid", DECISION_GRID, (3.2, 4.8, 3.2, 4.8)),
     ("left", "Özü\t: {{ document.subject }}"),
     ("space",),
-    "{% if decision.insisted %}Meclisimizce kabul edilen Belediyemiz {{ plan_period }} Dönemi Stratejik Planına "
-    "ilişkin karar, Belediye Başkanınca " + FINAL_BASIS + " gereğince yeniden görüşülmek üzere Meclisimize iade "
-    "edilmiş ve yeniden görüşüldü.{% else %}Belediye Başkanlığının{% if submission_date %} {{ submission_date }} "
+    "{% if decision.insisted %}Belediye Başkanınca " + FINAL_BASIS + " gereğince yeniden görüşülmek üzere "
+    "Meclisimize iade edilen, Belediyemiz {{ plan_period }} Dönemi Stratejik Planına ilişkin Meclis kararı yeniden "
+    "görüşüldü.{% else %}Belediye Başkanlığının{% if submission_date %} {{ submission_date }} "
     "tarihli{% endif %} teklifi ile Meclisimize sunulan Belediyemiz {{ plan_period }} Dönemi Stratejik Planı"
     "{% if encumen.number %}, Belediye Encümeninin{% if encumen.date %} {{ encumen.date }} tarihli ve{% endif %} "
     "{{ encumen.number }} sayılı görüşü{% if decision.commission %} ve {{ decision.commission }} raporu{% endif %} "
