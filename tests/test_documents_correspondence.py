@@ -142,9 +142,12 @@ def test_council_decision_vote_and_text(vote, wording):
 
 
 def test_council_decision_amended_and_insisted():
-    amended = " ".join(_paragraphs(_doc("council_decision", _facts({"council_outcome": "adopted_amended"}))))
+    changes = "1) H1.1 hedefinin 2027 değeri 25 km oldu.\n2) H2.3 hedefine gösterge eklendi."
+    paragraphs = _paragraphs(_doc("council_decision", _facts({"council_outcome": "adopted_amended",
+                                                               "amendments": changes})))
+    amended = " ".join(paragraphs)
     assert "Stratejik Planının aşağıdaki değişikliklerle 5393 sayılı" in amended
-    assert "Değişiklikler: H1.1 hedefinin 2027 değeri 25 km olarak değiştirildi." in amended
+    assert _after(paragraphs, "Değişiklikler:") == changes  # line by line, in a paragraph of their own
     insisted = " ".join(_paragraphs(_doc("council_decision", _facts({"council_outcome": "insisted",
                                                                       "council_vote": "majority"}))))
     assert "Belediye Başkanınca 5393 sayılı Belediye Kanununun 23 üncü maddesi gereğince yeniden görüşülmek üzere " \

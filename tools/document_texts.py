@@ -125,8 +125,8 @@ DECISION = [
     "{{ plan_period }} Dönemi Stratejik Planının {% if decision.amended %}aşağıdaki değişikliklerle {% endif %}"
     + ADOPTION_BASIS + " gereğince kabulüne{% if decision.insisted %}, üye tam sayısının salt çoğunluğu "
     "sağlanarak,{% endif %} {{ decision.vote_label }} ile karar verildi.",
-    ("tag", "{%p if decision.amended %}"),
-    "Değişiklikler: {{ decision.amendments }}",
+    ("tag", "{%p if decision.amended %}"),  # left-aligned: a justified list of changes stretches its lines
+    ("left", "Değişiklikler:"), ("left", "{{ decision.amendments }}"),
     ("tag", "{%p endif %}"),
 ]
 DECISION_SIGNATURES = [("signatures", [("{{ council.chair.full_name }}", "{{ council.chair.title }}"),
