@@ -281,3 +281,29 @@ def test_one_page_each_as_pdf(kind, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / f"{kind}.pdf"), str(ARTIFACTS / f"document-{kind}")],
                    check=True)
+
+
+def _template(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["council_decision", "governor_letter", "authorities_letter"])
+def test_uploaded_templates_of_the_new_kinds_are_checked(kind):
+    from stratflow.documents import sample_context
+    from stratflow.documents.isolation import check_template_isolated
+    from stratflow.documents.render import TemplateProblem
+    from stratflow.documents.variables import top_level
+
+    allowed, sample = top_level(kind), sample_context(kind)
+    check_template_isolated(default_template(kind), allowed, sample, 5_000_000)
+    check_template_isolated(_template("{{ decision.number }}",
+                                      "{{ decision.date }} {{ municipality.name_upper }}"), allowed, sample, 5_000_000)
+    for removed in ("{{ decision.late }}", "{{ decision.governor_due_date }}", "{{ clerk.full_name }}"):
+        with pytest.raises(TemplateProblem) as refused:
+            check_template_isolated(_template(removed), allowed, sample, 5_000_000)
+        assert refused.value.reason == "unknown"
