@@ -4,7 +4,9 @@ The templates are docxtpl files (Jinja inside Word): `{{ municipality.name_upper
 repeated with `{%tr for m in board.members %}`, paragraphs with `{%p for … %}`. Their placeholders
 are documented in stratflow/documents/variables.py (and on the app's placeholder page). Layout:
 A4, Times New Roman 12, the official letter head (T.C. / MUNICIPALITY / directorate), the Sayı and
-Konu lines with the date on the right, the signature block on the right.
+Konu lines with the numeric date (30.09.2024) on the right, the signature block on the right; a
+council decision has its own head (dönem, toplantı, birleşim, oturum, karar tarihi and sayısı) and
+the chair's and the two clerks' signatures side by side.
 
     .venv/bin/python tools/build_document_templates.py [--check]
 
