@@ -4,7 +4,9 @@ The templates are docxtpl files (Jinja inside Word): `{{ municipality.name_upper
 repeated with `{%tr for m in board.members %}`, paragraphs with `{%p for … %}`. Their placeholders
 are documented in stratflow/documents/variables.py (and on the app's placeholder page). Layout:
 A4, Times New Roman 12, the official letter head (T.C. / MUNICIPALITY / directorate), the Sayı and
-Konu lines with the date on the right, the signature block on the right.
+Konu lines with the numeric date (30.09.2024) on the right, the signature block on the right; a
+council decision has its own head (dönem, toplantı, birleşim, oturum, karar tarihi and sayısı) and
+the chair's and the two clerks' signatures side by side.
 
     .venv/bin/python tools/build_document_templates.py [--check]
 
@@ -109,6 +111,13 @@ def letter_head(doc) -> None:
     para(doc, after=12)
 
 
+def council_head(doc) -> None:
+    """A council decision's head: no Sayı/Konu lines (its number and date are in the header grid)."""
+    for text in ("T.C.", "{{ municipality.name_upper }}", "{{ directorate_upper }}"):
+        para(doc, text, align=CENTER, bold=True, after=0)
+    para(doc, after=6)
+
+
 def signature(doc, name: str = "{{ mayor.full_name }}", title: str = "{{ mayor.title }}") -> None:
     para(doc, after=24)
     table = doc.add_table(rows=2, cols=2)
@@ -160,6 +169,26 @@ def loop_table(doc, headers, fields, loop: str, widths=None, size: float = 10) -
     para(doc, after=6)
 
 
+def grid(doc, rows, widths) -> None:
+    """A borderless header of label : value pairs side by side (a council decision's numbers)."""
+    table = doc.add_table(rows=len(rows), cols=len(widths))
+    for row, values in zip(table.rows, rows, strict=True):
+        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            _cell_text(cell, f": {value}" if i % 2 else value, bold=not i % 2, size=11)
+    _widths(table, widths)
+    para(doc, after=6)
+
+
+def signatures(doc, signers) -> None:
+    """Signers side by side (the council chair and the two clerks), names above titles."""
+    para(doc, after=30)
+    table = doc.add_table(rows=2, cols=len(signers))
+    _widths(table, [16 / len(signers)] * len(signers))
+    for i, (name, title) in enumerate(signers):
+        _cell_text(table.rows[0].cells[i], name, align=CENTER, bold=True)
+        _cell_text(table.rows[1].cells[i], title, align=CENTER)
+
+
 def facts_table(doc, rows, widths=(5.5, 10.5)) -> None:
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = doc.styles["Table Grid"]
@@ -185,6 +214,12 @@ def body(doc, paragraphs) -> None:
             loop_table(doc, *args)
         elif kind == "facts":
             facts_table(doc, *args)
+        elif kind == "grid":
+            grid(doc, *args)
+        elif kind == "signatures":
+            signatures(doc, *args)
+        elif kind == "space":
+            para(doc, after=6)
         elif kind in ("h1", "h2", "h3"):
             doc.add_heading(args[0], level=int(kind[1]))
         elif kind == "center":
@@ -208,7 +243,9 @@ def gantt(doc) -> None:
 def build(kind: str) -> Document:
     spec = BODIES[kind]
     doc = new_document(spec["title"], landscape=spec.get("landscape", False))
-    if spec.get("letter", True):
+    if spec.get("letter", True) == "council":
+        council_head(doc)
+    elif spec.get("letter", True):
         letter_head(doc)
     else:
         for text in ("T.C.", "{{ municipality.name_upper }}"):
@@ -216,8 +253,10 @@ def build(kind: str) -> Document:
         para(doc, after=12)
     if spec.get("addressee"):
         para(doc, spec["addressee"], align=CENTER, bold=True, after=12)
-    if spec.get("heading"):
-        para(doc, spec["heading"], align=CENTER, bold=True, after=12)
+    headings = spec.get("heading") or ()
+    headings = (headings,) if isinstance(headings, str) else headings
+    for i, text in enumerate(headings, 1):  # a numbered genelge: GENELGE, then its number below
+        para(doc, text, align=CENTER, bold=True, after=12 if i == len(headings) else 0)
     body(doc, spec["body"])
     if kind == "program":
         gantt(doc)

@@ -2,7 +2,8 @@
 
 Items of a body: a str is an indented, justified paragraph; tuples: ("tag", "{%p … %}"),
 ("table", headers, fields, loop[, widths[, size]]), ("facts", [(label, value), …]), ("h1"|"h2"|"h3", text),
-("center", text), ("left", text), ("pagebreak",).
+("center", text), ("left", text), ("space",), ("pagebreak",), ("grid", [(label, value, label, value), …], widths)
+(a borderless header of label/value pairs), ("signatures", [(name, title), …]) (signers side by side).
 """
 
 LAW = "5393 sayılı Belediye Kanununun"
@@ -85,35 +86,81 @@ PROGRAM_AFTER = [
                ("Toplantı takvimi (Kurul ve ekip)", "{{ program.meeting_calendar }}")], (8, 18.1)),
 ]
 
+METRO_LAW = "{% if municipality.is_metropolitan %}5216 sayılı Büyükşehir Belediyesi Kanunu ve {% endif %}"
+ADOPTION_BASIS = METRO_LAW + LAW + " 18 inci maddesinin (a) bendi ile 41 inci maddesi"
+FINAL_BASIS = ("{% if municipality.is_metropolitan %}5216 sayılı Büyükşehir Belediyesi Kanununun 14 üncü"
+               "{% else %}" + LAW + " 23 üncü{% endif %} maddesi")
+REFERENCE = ("left", "İlgi\t: Belediye Meclisinin {{ decision.date }} tarihli ve {{ decision.number }} sayılı kararı.")
+
+# The mayor's proposal (Başkanlık teklifi) to the council: what is asked and on which basis, nothing else.
 LETTER = [
-    LAW + " 41 inci maddesi gereğince hazırlanan Belediyemizin {{ plan_period }} dönemi Stratejik Planı, "
-    "Strateji Geliştirme Kurulunca incelenmiş ve Başkanlığımca uygun görülmüştür.",
-    "Söz konusu planın, aynı Kanunun 34 üncü maddesi uyarınca Encümenin görüşü alınarak 18 inci maddesi gereğince "
-    "Meclisimizce görüşülüp karara bağlanması hususunu arz ederim.",
-    ("facts", [("Plan dönemi", "{{ plan_period }}"), ("Yasal son tarih", "{{ legal_deadline }}"),
-               ("Hedef Meclis toplantısı", "{{ target_meeting }}"), ("Meclise sunuş tarihi", "{{ submission_date }}"),
-               ("Plan belgesi", "{{ plan.document }} {{ plan.version }}")]),
+    "Belediyemizin {{ plan_period }} dönemi Stratejik Planı, " + METRO_LAW + LAW + " 41 inci maddesi gereğince "
+    "kalkınma planı ve programı ile varsa bölge planına uygun olarak, üniversiteler, meslek odaları ve ilgili sivil "
+    "toplum kuruluşlarının görüşleri alınarak hazırlanmış ve Başkanlığımca uygun görülmüştür.",
+    "Ekte sunulan planın, aynı Kanunun 34 üncü maddesinin (a) bendi uyarınca Encümence incelenerek 18 inci "
+    "maddesinin (a) bendi ve 41 inci maddesi gereğince Meclisimizce görüşülüp karara bağlanması hususunu arz "
+    "ederim.",
 ]
 LETTER_CLOSING = [("left", "Ek: {{ plan_period }} Dönemi Stratejik Planı (1 adet)")]
 
+DECISION_GRID = [
+    ("Dönemi", "{{ decision.term }}", "Karar tarihi", "{{ decision.date }}"),
+    ("Toplantı no", "{{ decision.meeting_no }}{% if decision.extraordinary %} (olağanüstü){% endif %}",
+     "Karar sayısı", "{{ decision.number }}"),
+    ("Birleşim no", "{{ decision.sitting_no }}", "Oturum no", "{{ decision.session_no }}"),
+]
 DECISION = [
-    ("facts", [("Karar tarihi", "{{ decision.date }}"), ("Karar sayısı", "{{ decision.number }}"),
-               ("Meclis toplantısı", "{{ decision.meeting_date }}{% if decision.extraordinary %} (olağanüstü)"
-                "{% endif %}"),
-               ("Konu", "{{ document.subject }}"), ("Karar", "{{ decision.outcome_label }}"),
-               ("Encümen görüşü", "{{ encumen.date }}, sayı {{ encumen.number }}: {{ encumen.opinion }}"),
-               ("Havale edilen komisyon", "{{ decision.commission }}")]),
-    "Belediye Başkanlığının {{ submission_date }} tarihli yazısı ile Meclise sunulan {{ plan_period }} dönemi "
-    "Stratejik Planı, Encümen görüşü de dikkate alınarak görüşülmüş ve {% if decision.adopted %}" + LAW +
-    " 18 inci maddesinin (a) bendi gereğince kabul edilmiştir.{% else %}düzeltilmek üzere iade edilmiştir. "
-    "Gerekçe: {{ decision.return_reasons }}{% endif %}",
-    ("tag", "{%p if decision.adopted %}"),
-    "Karar, " + LAW + " 23 üncü maddesi gereğince en geç {{ decision.governor_due_date }} tarihine kadar mülki "
-    "idare amirine gönderilecek ve halka duyurulacaktır.",
+    ("grid", DECISION_GRID, (3.2, 4.8, 3.2, 4.8)),
+    ("left", "Özü\t: {{ document.subject }}"),
+    ("space",),
+    "{% if decision.insisted %}Belediye Başkanınca " + FINAL_BASIS + " gereğince yeniden görüşülmek üzere "
+    "Meclisimize iade edilen, Belediyemiz {{ plan_period }} Dönemi Stratejik Planına ilişkin Meclis kararı yeniden "
+    "görüşüldü.{% else %}Belediye Başkanlığının{% if submission_date %} {{ submission_date }} "
+    "tarihli{% endif %} teklifi ile Meclisimize sunulan Belediyemiz {{ plan_period }} Dönemi Stratejik Planı"
+    "{% if encumen.number %}, Belediye Encümeninin{% if encumen.date %} {{ encumen.date }} tarihli ve{% endif %} "
+    "{{ encumen.number }} sayılı görüşü{% if decision.commission %} ve {{ decision.commission }} raporu{% endif %} "
+    "ile birlikte{% elif decision.commission %}, {{ decision.commission }} raporu ile birlikte{% endif %} "
+    "görüşüldü.{% endif %}",
+    "Yapılan görüşmeler sonunda, {% if decision.insisted %}kararda ısrar edilmesine ve {% endif %}Belediyemiz "
+    "{{ plan_period }} Dönemi Stratejik Planının {% if decision.amended %}aşağıdaki değişikliklerle {% endif %}"
+    + ADOPTION_BASIS + " gereğince kabulüne{% if decision.insisted %}, üye tam sayısının salt çoğunluğu "
+    "sağlanarak,{% endif %} {{ decision.vote_label }} ile karar verildi.",
+    ("tag", "{%p if decision.amended %}"),  # left-aligned: a justified list of changes stretches its lines
+    ("left", "Değişiklikler:"), ("left", "{{ decision.amendments }}"),
     ("tag", "{%p endif %}"),
-    ("tag", "{%p if decision.late %}"),
-    "Not: Plan, yasal süre sonundan ({{ legal_deadline }}) sonra kabul edilmiştir.",
-    ("tag", "{%p endif %}"),
+]
+DECISION_SIGNATURES = [("signatures", [("{{ council.chair.full_name }}", "{{ council.chair.title }}"),
+                                       ("{{ council.clerk_1.full_name }}", "{{ council.clerk_1.title }}"),
+                                       ("{{ council.clerk_2.full_name }}", "{{ council.clerk_2.title }}")])]
+
+GOVERNOR = [
+    REFERENCE,
+    ("space",),
+    "Belediyemiz {{ plan_period }} Dönemi Stratejik Planı, {% if decision.insisted %}Belediye Meclisinin ilgi ısrar "
+    "kararı ile{% else %}" + ADOPTION_BASIS + " gereğince Belediye Meclisinin ilgi kararı ile"
+    "{% if decision.amended %} değiştirilerek{% endif %}{% endif %} kabul edilmiş ve karar"
+    "{% if decision.finalised_on %} {{ decision.finalised_on }} tarihinde{% endif %} kesinleşmiştir.",
+    "Kesinleşen kararın onaylı örneği ile Stratejik Plan, " + FINAL_BASIS + " gereğince ekte gönderilmektedir.",
+    "Bilgilerinize arz ederim.",
+]
+GOVERNOR_CLOSING = [("left", "Ekler:"), ("left", "1- Meclis kararının onaylı örneği (1 adet)"),
+                    ("left", "2- {{ plan_period }} Dönemi Stratejik Planı (1 adet)")]
+
+AUTHORITIES = [
+    REFERENCE,
+    ("space",),
+    "Belediyemiz {{ plan_period }} Dönemi Stratejik Planı, " + METRO_LAW + LAW + " 41 inci maddesi gereğince "
+    "hazırlanmış ve Belediye Meclisinin ilgi kararı ile kabul edilmiştir.",
+    "Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında Yönetmelik hükümleri gereğince planın "
+    "bir örneği ekte gönderilmektedir.{% if website_url %} Plan, Belediyemizin internet sitesinde "
+    "({{ website_url }}) kamuoyuna duyurulmuştur.{% endif %}",
+    "Bilgilerinize arz ederim.",
+]
+AUTHORITIES_CLOSING = [
+    ("left", "Ekler:"), ("left", "1- {{ plan_period }} Dönemi Stratejik Planı (1 adet)"),
+    ("left", "2- Meclis kararının onaylı örneği (1 adet)"),
+    ("tag", "{%p if several_recipients %}"), ("space",), ("left", "Dağıtım:"), ("left", "Gereği:"),
+    ("tag", "{%p for r in recipients %}"), ("left", "{{ r.name }}"), ("tag", "{%p endfor %}"), ("tag", "{%p endif %}"),
 ]
 
 YEARS = [f"{{{{ years[{i}] }}}}" for i in range(5)]
@@ -196,8 +243,8 @@ PLAN = [
 ]
 
 BODIES = {
-    "circular": {"title": "Stratejik Plan Genelgesi", "heading": "STRATEJİK PLAN GENELGESİ", "body": CIRCULAR,
-                 "closing": DISTRIBUTION},
+    "circular": {"title": "Stratejik Plan Genelgesi", "heading": ("GENELGE", "{{ circular_number }}"),
+                 "body": CIRCULAR, "closing": DISTRIBUTION},
     "board_approval": {"title": "Strateji Geliştirme Kurulu Olur'u", "addressee": "BAŞKANLIK MAKAMINA",
                        "body": BOARD, "signer": COORD_SIGN, "closing": OLUR},
     "team_list": {"title": "Stratejik Planlama Ekibi Listesi", "heading": "STRATEJİK PLANLAMA EKİBİ",
@@ -205,9 +252,13 @@ BODIES = {
     "program": {"title": "Stratejik Plan Hazırlık Programı", "heading": "STRATEJİK PLAN HAZIRLIK PROGRAMI",
                 "body": PROGRAM, "after_gantt": PROGRAM_AFTER, "signer": COORD_SIGN, "closing": OLUR,
                 "landscape": True},
-    "submission_letter": {"title": "Stratejik Planın Meclise Sunuş Yazısı", "addressee": "{{ addressee }}",
-                          "body": LETTER, "closing": LETTER_CLOSING},
+    "submission_letter": {"title": "Başkanlık Teklifi", "addressee": "{{ addressee }}", "body": LETTER,
+                          "closing": LETTER_CLOSING},
     "plan_skeleton": {"title": "Stratejik Plan Taslağı", "body": PLAN, "signer": None, "letter": False},
-    "council_decision": {"title": "Meclis Kararı Özeti", "heading": "MECLİS KARARI ÖZETİ", "body": DECISION,
-                         "signer": ("{{ mayor.full_name }}", "Meclis Başkanı")},
+    "council_decision": {"title": "Belediye Meclisi Kararı", "letter": "council", "heading": "MECLİS KARARI",
+                         "body": DECISION, "signer": None, "closing": DECISION_SIGNATURES},
+    "governor_letter": {"title": "Meclis Kararının Gönderilmesi", "addressee": "{{ addressee }}", "body": GOVERNOR,
+                        "closing": GOVERNOR_CLOSING},
+    "authorities_letter": {"title": "Stratejik Planın Gönderilmesi", "addressee": "{{ addressee }}",
+                           "body": AUTHORITIES, "closing": AUTHORITIES_CLOSING},
 }

@@ -1,7 +1,7 @@
 """Official documents (DOCX, XLSX; PDF through stratflow.pdf) built from the process data.
 
 - kinds.py: the document kinds, the steps that show them, the data they need;
-- context.py, plan_context.py: render contexts from plain facts (no database);
+- context.py, plan_context.py, council_context.py: render contexts from plain facts (no database);
 - variables.py: the documented placeholders; samples.py: sample facts uploads are checked with;
 - render.py: docxtpl rendering in Jinja's sandbox and the upload checks;
 - spreadsheet.py: the team list as Excel; filenames.py: cleaning uploaded file names;
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import context, plan_context
+from . import context, council_context, plan_context
 from .filenames import clean_filename
 from .kinds import BY_KEY, KINDS, Kind
 from .samples import sample_facts
@@ -26,7 +26,9 @@ BUILDERS = {
     "program": context.program,
     "submission_letter": context.submission_letter,
     "plan_skeleton": plan_context.plan_skeleton,
-    "council_decision": context.council_decision,
+    "council_decision": council_context.council_decision,
+    "governor_letter": council_context.governor_letter,
+    "authorities_letter": council_context.authorities_letter,
 }
 USES = context.USES
 

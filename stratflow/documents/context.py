@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..i18n import tr_upper
-from .typography import as_date, dative, long_date, month_label
+from .typography import as_date, dative, long_date, month_label, short_date
 
 TYPE_LABELS = {"buyuksehir": "Büyükşehir Belediyesi", "il": "İl Belediyesi", "ilce": "İlçe Belediyesi",
                "belde": "Belde Belediyesi"}
@@ -22,7 +22,7 @@ DASH = "—"
 
 # Process-data keys each kind reads: its input hash covers these (and the common facts).
 USES = {
-    "circular": ("nomination_deadline", "coordinating_unit", "timetable", "plan_period"),
+    "circular": ("nomination_deadline", "coordinating_unit", "timetable", "plan_period", "circular_number"),
     "board_approval": ("coordinating_unit", "deputy_mayors", "secretary_general", "deputy_secretaries_general",
                        "other_members", "composition_override", "override_reason", "board_decision",
                        "board_comment"),
@@ -32,11 +32,7 @@ USES = {
                 "analysis_deadline", "kickoff_date", "program_decision"),
     "submission_letter": ("coordinating_unit", "plan_period", "submission_date", "plan_document", "plan_version",
                           "plan_decision", "council_meeting_date"),
-    "council_decision": ("plan_period", "council_outcome", "council_decision_number", "council_decision_date",
-                         "return_reasons", "commission", "encumen_date", "encumen_decision_number",
-                         "encumen_opinion", "council_meeting_date", "meeting_kind", "adopted_late",
-                         "governor_due_date", "submission_date"),
-}
+}  # the council decision and the cover letters after it: council_context.py
 COMMON_USES = ("plan_period", "legal_deadline")
 
 
@@ -61,7 +57,9 @@ def plan_period(facts: dict) -> str:
     return f"{year + 1}–{year + 5}"
 
 
-def common(facts: dict, title: str, subject: str, directorate: str | None = None) -> dict:
+def common(facts: dict, title: str, subject: str, directorate: str | None = None, dated=None) -> dict:
+    """What every document shows. The date line is numeric (30.09.2024), as official letters write
+    it (Resmî Yazışma Yönetmeliği): `dated` when given, else the day the document is made."""
     m = facts["municipality"]
     unit = coordinating_unit(facts)
     directorate = directorate or unit
@@ -73,7 +71,8 @@ def common(facts: dict, title: str, subject: str, directorate: str | None = None
             "is_metropolitan": m["type"] == "buyuksehir",
         },
         "document": {"title": title, "title_upper": tr_upper(title), "subject": subject,
-                     "number": facts.get("number") or "E-……………………", "date": long_date(facts.get("today"))},
+                     "number": facts.get("number") or "E-……………………",
+                     "date": short_date(as_date(dated) or facts.get("today"))},
         "directorate": directorate, "directorate_upper": tr_upper(directorate),
         "coordinating_unit": unit, "coordinating_unit_dative": dative(unit),
         "mayor": person(facts.get("mayor"), "Belediye Başkanı"),
@@ -103,12 +102,15 @@ def timetable(facts: dict) -> list[dict]:
 def circular(facts: dict) -> dict:
     data = facts["data"]
     ctx = common(facts, "Stratejik Plan Genelgesi", "Stratejik Plan Hazırlık Çalışmaları")
+    today = as_date(facts.get("today"))
+    year = str(today.year) if today else ""
     ctx.update({
         "nomination_deadline": long_date(data.get("nomination_deadline"), DASH),
         "timetable_note": data.get("timetable") or "",
         "timetable": timetable(facts),
         "board": {"rule": board_rule(facts["municipality"]["type"])},
-        "circular_year": str(as_date(facts.get("today")).year) if as_date(facts.get("today")) else "",
+        "circular_year": year,
+        "circular_number": (data.get("circular_number") or "").strip() or f"{year or '……'}/……",
     })
     return ctx
 
@@ -242,7 +244,7 @@ def program(facts: dict) -> dict:
 def submission_letter(facts: dict) -> dict:
     data = facts["data"]
     period = plan_period(facts)
-    ctx = common(facts, "Stratejik Planın Meclise Sunulması", f"{period} Dönemi Stratejik Planı")
+    ctx = common(facts, "Başkanlık Teklifi", f"{period} Dönemi Stratejik Planı", dated=data.get("submission_date"))
     ctx.update({
         "submission_date": long_date(data.get("submission_date"), DASH),
         "council_meeting_date": long_date(data.get("council_meeting_date"), DASH),
@@ -250,33 +252,3 @@ def submission_letter(facts: dict) -> dict:
         "addressee": "BELEDİYE MECLİSİ BAŞKANLIĞINA",
     })
     return ctx
-
-
-OUTCOMES = {"adopted": "Kabul edildi", "returned": "Düzeltilmek üzere iade edildi",
-            "referred": "Komisyona havale edildi"}
-
-
-def council_decision(facts: dict) -> dict:
-    data = facts["data"]
-    period = plan_period(facts)
-    ctx = common(facts, "Meclis Kararı Özeti", f"{period} Dönemi Stratejik Planı", directorate="Yazı İşleri Müdürlüğü")
-    ctx["decision"] = {
-        "outcome": data.get("council_outcome") or "",
-        "outcome_label": OUTCOMES.get(data.get("council_outcome"), data.get("council_outcome") or DASH),
-        "adopted": data.get("council_outcome") == "adopted",
-        "number": data.get("council_decision_number") or DASH,
-        "date": long_date(data.get("council_decision_date"), DASH),
-        "meeting_date": long_date(data.get("council_meeting_date"), DASH),
-        "extraordinary": data.get("meeting_kind") == "extraordinary",
-        "return_reasons": data.get("return_reasons") or "",
-        "commission": data.get("commission") or "",
-        "late": bool(data.get("adopted_late")),
-        "governor_due_date": long_date(data.get("governor_due_date"), DASH),
-    }
-    ctx["encumen"] = {"date": long_date(data.get("encumen_date"), DASH),
-                      "number": data.get("encumen_decision_number") or DASH,
-                      "opinion": data.get("encumen_opinion") or ""}
-    ctx["submission_date"] = long_date(data.get("submission_date"), DASH)
-    ctx["clerk"] = person(facts.get("clerk"), "Yazı İşleri Müdürü")
-    return ctx
-

@@ -26,15 +26,24 @@ KINDS = (
          ("team_members", "nominated_members", "nominations", "team_leader"), xlsx=True),
     Kind("program", "Stratejik Plan Hazırlık Programı", "hazirlik-programi",
          ("program_draft", "program_approval"), ("program_activities",)),
-    Kind("submission_letter", "Stratejik Planın Meclise Sunuş Yazısı", "meclise-sunus-yazisi",
+    Kind("submission_letter", "Başkanlık Teklifi: Stratejik Planın Meclise Sunulması", "baskanlik-teklifi",
          ("plan_approval", "encumen_opinion", "council_schedule", "extraordinary_call", "council_decision",
           "commission_report"), ("plan_document", "draft_decision")),
     Kind("plan_skeleton", "Stratejik Plan Taslağı (Rehber iskeleti)", "stratejik-plan-taslagi",
          ("plan_draft", "draft_review", "plan_approval", "encumen_opinion", "council_schedule",
           "council_decision"), ("findings", "mission", "goals", "plan_document")),
-    Kind("council_decision", "Meclis Kararı Özeti", "meclis-karari-ozeti",
+    Kind("council_decision", "Belediye Meclisi Kararı", "meclis-karari",
          ("governor_submission", "plan_publication"), ("council_outcome",)),
+    Kind("governor_letter", "Meclis Kararının Mülki İdare Amirine Gönderilmesi (Üst Yazı)",
+         "mulki-idare-amirine-ust-yazi", ("governor_submission",), ("council_outcome",)),
+    Kind("authorities_letter", "Stratejik Planın İlgili Kurumlara Gönderilmesi (Üst Yazı)", "kurumlara-ust-yazi",
+         ("plan_publication",), ("council_outcome",)),
 )
+# Council outcomes after which the plan stands adopted (the decision is made; it goes to the
+# governor and the authorities): adopted, adopted with amendments, or insisted on after the
+# mayor sent it back (5393 art. 23).
+ADOPTED_OUTCOMES = frozenset({"adopted", "adopted_amended", "insisted"})
+AFTER_ADOPTION = frozenset({"council_decision", "governor_letter", "authorities_letter"})
 BY_KEY = {k.key: k for k in KINDS}
 
 
@@ -53,6 +62,6 @@ def present(data: dict, keys) -> bool:
 def due(data: dict) -> list[Kind]:
     """Kinds the process data is far enough for."""
     found = [k for k in KINDS if present(data, k.needs)]
-    if data.get("council_outcome") != "adopted" and data.get("council_outcome") != "returned":
-        found = [k for k in found if k.key != "council_decision"]
+    if data.get("council_outcome") not in ADOPTED_OUTCOMES:
+        found = [k for k in found if k.key not in AFTER_ADOPTION]
     return found

@@ -9,7 +9,7 @@ MEMBER = {"full_name": "Deniz Acar", "title": "Bilgisayar Mühendisi", "unit": "
           "email": "deniz.acar@ornek.bel.tr", "phone": "0266 555 10 20", "subgroup": "Durum analizi"}
 
 SAMPLE_DATA = {
-    "plan_period": "2025-2029", "nomination_deadline": "2024-05-06",
+    "plan_period": "2025-2029", "nomination_deadline": "2024-05-06", "circular_number": "2024/3",
     "coordinating_unit": "Strateji Geliştirme Müdürlüğü",
     "timetable": "Genelge: Nisan\nDurum analizi: Mayıs–Haziran", "circular_decision": "approve",
     "deputy_mayors": [{"full_name": "Nermin Aksoy", "title": "Başkan Yardımcısı", "email": "n@ornek.bel.tr"}],
@@ -55,9 +55,15 @@ SAMPLE_DATA = {
     "reporting_notes": "EBYS", "plan_document": "EBYS 123", "plan_version": "1.0", "plan_decision": "approve",
     "submission_date": "2024-08-20", "council_meeting_date": "2024-09-03", "meeting_kind": "regular",
     "council_outcome": "adopted", "council_decision_number": "2024/85", "council_decision_date": "2024-09-03",
-    "return_reasons": "", "commission": "Plan ve Bütçe Komisyonu", "encumen_date": "2024-08-22",
-    "encumen_decision_number": "2024/310", "encumen_opinion": "Uygundur.", "adopted_late": False,
-    "governor_due_date": "2024-09-10",
+    "council_vote": "unanimous", "council_term": "2024 Eylül", "council_meeting_no": "9", "council_sitting_no": "1",
+    "council_session_no": "1", "council_chair": "Levent Erdem", "council_clerk_1": "Selin Aydın",
+    "council_clerk_2": "Murat Koç", "amendments": "H1.1 hedefinin 2027 değeri 25 km olarak değiştirildi.",
+    "finalised_on": "2024-09-09", "governor_authority": "kaymakamlik",
+    "commission": "Plan ve Bütçe Komisyonu", "encumen_date": "2024-08-22",
+    "encumen_decision_number": "2024/310", "encumen_opinion": "Uygundur.",
+    "website_url": "https://www.ornek.bel.tr/stratejik-plan",
+    "authorities": [{"authority": "Cumhurbaşkanlığı Strateji ve Bütçe Başkanlığı", "sent_date": "2024-09-12"},
+                    {"authority": "Sayıştay Başkanlığı", "sent_date": "2024-09-12"}],
 }
 
 

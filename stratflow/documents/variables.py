@@ -22,7 +22,8 @@ COMMON = [
     ("document.title_upper", "Belgenin adı, büyük harfle"),
     ("document.subject", "Konu satırı"),
     ("document.number", "Sayı (boşsa noktalı yer; EBYS sayısını sonra yazın)"),
-    ("document.date", "Belgenin oluşturulduğu gün (30 Eylül 2024)"),
+    ("document.date", "Tarih satırı, rakamla (30.09.2024): belgenin oluşturulduğu gün; Başkanlık teklifinde "
+                      "Meclise sunuş tarihi, meclis kararında karar tarihi"),
     ("directorate", "Yazıyı hazırlayan birim (başlıktaki müdürlük)"),
     ("directorate_upper", "Yazıyı hazırlayan birim, büyük harfle"),
     ("coordinating_unit", "Çalışmaları koordine eden birim"),
@@ -154,12 +155,24 @@ PLAN = [
     ("monitoring.notes", "Raporlama düzeni"),
 ]
 
+DECISION = [
+    ("decision.outcome", "Karar kodu (adopted, adopted_amended, insisted)"),
+    ("decision.outcome_label", "Karar (Kabul / Değiştirilerek kabul / Israr)"),
+    ("decision.adopted", "Plan kabul edildi mi"),
+    ("decision.amended", "Değiştirilerek mi kabul edildi"),
+    ("decision.insisted", "Başkanın iadesi üzerine ısrar kararı mı"),
+    ("decision.number", "Meclis karar sayısı"),
+    ("decision.date", "Meclis karar tarihi (30.09.2024)"),
+    ("decision.finalised_on", "Kararın kesinleştiği gün (30.09.2024)"),
+]
+
 PLACEHOLDERS = {
     "circular": COMMON + TIMETABLE + [
         ("nomination_deadline", "Harcama birimlerinin ekip üyesi bildirmesi için son tarih"),
         ("timetable_note", "Genelge taslağındaki takvim açıklaması"),
         ("board.rule", "Kurulun oluşumu kuralı (belediye türüne göre)"),
         ("circular_year", "Genelge yılı"),
+        ("circular_number", "Genelge sayısı (2024/3; girilmediyse “2024/……”: Word'de doldurun)"),
     ],
     "board_approval": COMMON + BOARD,
     "team_list": COMMON + TEAM,
@@ -188,24 +201,35 @@ PLACEHOLDERS = {
     ],
     "plan_skeleton": COMMON + [p for p in BOARD if p[0] != "board.rule"] + [("board.rule", BOARD[0][1])]
     + TEAM + PLAN,
-    "council_decision": COMMON + [
-        ("decision.outcome", "Karar kodu (adopted, returned)"),
-        ("decision.outcome_label", "Karar (Kabul edildi / İade edildi)"),
-        ("decision.adopted", "Kabul edildi mi"),
-        ("decision.number", "Karar sayısı"),
-        ("decision.date", "Karar tarihi"),
-        ("decision.meeting_date", "Meclis toplantı tarihi"),
+    "council_decision": COMMON + DECISION + [
+        ("decision.vote", "Oylama kodu (unanimous, majority)"),
+        ("decision.vote_label", "Oylama (oybirliği / oyçokluğu)"),
+        ("decision.term", "Meclis dönemi"),
+        ("decision.meeting_no", "Toplantı numarası"),
+        ("decision.sitting_no", "Birleşim numarası"),
+        ("decision.session_no", "Oturum numarası"),
         ("decision.extraordinary", "Olağanüstü toplantı mı"),
-        ("decision.return_reasons", "İade gerekçesi"),
-        ("decision.commission", "Havale edilen komisyon"),
-        ("decision.late", "Yasal süre sonundan sonra mı kabul edildi"),
-        ("decision.governor_due_date", "Kararın mülki idare amirine gönderilmesi için son gün"),
-        ("encumen.date", "Encümen toplantı tarihi"),
+        ("decision.amendments", "Değişiklikler (değiştirilerek kabulde)"),
+        ("decision.commission", "Raporu görüşülen komisyon"),
+        ("council.chair.full_name", "Meclis Başkanının adı soyadı (girilmediyse Belediye Başkanı)"),
+        ("council.chair.title", "Meclis Başkanı"),
+        ("council.clerk_1.full_name", "Birinci kâtip üyenin adı soyadı"),
+        ("council.clerk_1.title", "Kâtip Üye"),
+        ("council.clerk_2.full_name", "İkinci kâtip üyenin adı soyadı"),
+        ("council.clerk_2.title", "Kâtip Üye"),
+        ("encumen.date", "Encümen karar tarihi (30.09.2024)"),
         ("encumen.number", "Encümen karar sayısı"),
-        ("encumen.opinion", "Encümen görüşü"),
-        ("submission_date", "Meclise sunuş tarihi"),
-        ("clerk.full_name", "Yazı İşleri Müdürünün adı soyadı"),
-        ("clerk.title", "Yazı İşleri Müdürünün unvanı"),
+        ("submission_date", "Başkanlık teklifinin tarihi (30.09.2024)"),
+    ],
+    "governor_letter": COMMON + DECISION + [
+        ("addressee", "Muhatap (BALIKESİR VALİLİĞİNE / ÇAMLITEPE KAYMAKAMLIĞINA)"),
+    ],
+    "authorities_letter": COMMON + DECISION + [
+        ("addressee", "Muhatap (tek kurumsa …BAŞKANLIĞINA, birden çoksa DAĞITIM YERLERİNE)"),
+        ("recipients[].no", "Gönderilen kurumlar: sıra no"),
+        ("recipients[].name", "Gönderilen kurumlar: kurum (dağıtım listesi)"),
+        ("several_recipients", "Birden çok kurum mu (dağıtım listesi gösterilir)"),
+        ("website_url", "Planın internet sitesindeki bağlantısı"),
     ],
 }
 
