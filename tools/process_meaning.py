@@ -55,8 +55,8 @@ MEANING = {
                          "documents": "submission_letter,plan_skeleton"},
     "commission_report": {"phase": "council", "phaseOptional": "yes", "documents": "submission_letter"},
     "decision_review": {"phase": "publication", "documents": "council_decision"},
-    "governor_submission": {"phase": "publication", "documents": "council_decision"},
+    "governor_submission": {"phase": "publication", "documents": "council_decision,governor_letter"},
     "plan_amendment": {"phase": "publication", "phaseOptional": "yes", "documents": "council_decision"},
     "plan_publication": {"phase": "publication", "phaseMilestone": "9:Valilik ve yayım",
-                         "documents": "council_decision"},
+                         "documents": "council_decision,authorities_letter"},
 }
