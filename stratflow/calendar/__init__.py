@@ -1,6 +1,7 @@
 """Statutory and working-day arithmetic for the strategic-plan cycle: election (general, re-run,
-by-election) → legal deadline (5393 art. 41), council meetings (5393 art. 20, 5216 art. 13), target meeting, Turkish official
-holidays and working days. Pure functions with explicit inputs: no database, no app context."""
+by-election) → legal deadline (5393 art. 41), council meetings (5393 art. 20, 5216 art. 13), target
+meeting, Turkish official holidays and working days. Pure functions with explicit inputs: no database,
+no app context."""
 
 from .council import (
     DEFAULT_RECESS_MONTH,
