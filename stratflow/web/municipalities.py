@@ -6,6 +6,7 @@ Every form is posted back to a page that re-shows it with Turkish messages on ba
 """
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
@@ -14,11 +15,12 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import calendar
 from ..parsing import parse_int
 from ..services import NotFound, ServiceError, access, calendars, imports, municipalities, people, settings
 from . import unit_of_work
 from .forms import ActionForm
-from .labels import ROLE_LABELS
+from .labels import ELECTION_KIND_LABELS, ROLE_LABELS
 
 bp = Blueprint("municipalities", __name__)
 
@@ -40,6 +42,9 @@ class MunicipalityForm(FlaskForm):
                        choices=[("", _l("— seçin —")), *TYPE_LABELS.items()])
     population = StringField(_l("Nüfus"), render_kw={"inputmode": "numeric"})
     election_date = StringField(_l("Seçim tarihi"), render_kw={"type": "date"})
+    election_kind = SelectField(_l("Seçim türü"), validate_choice=False, choices=list(ELECTION_KIND_LABELS.items()))
+    general_election_date = StringField(_l("Genel seçim tarihi (yalnızca yenileme seçiminde)"),
+                                        render_kw={"type": "date"})
     mazbata_date = StringField(_l("Mazbata tarihi"), render_kw={"type": "date"})
     council_weekday = SelectField(_l("Meclis toplantı günü"), validate_choice=False,
                                   choices=[("", _l("— seçin —")), *WEEKDAY_LABELS.items()])
@@ -145,7 +150,8 @@ def _back(municipality_id: int, anchor: str | None = None):
 
 def _facts(m) -> dict:
     return {"name": m.name, "province": m.province, "type": m.type, "population": str(m.population),
-            "election_date": m.election_date.isoformat(),
+            "election_date": m.election_date.isoformat(), "election_kind": m.election_kind,
+            "general_election_date": m.general_election_date.isoformat() if m.general_election_date else "",
             "mazbata_date": m.mazbata_date.isoformat() if m.mazbata_date else "",
             "council_weekday": m.council_weekday}
 
@@ -182,6 +188,7 @@ def _page(m, status: int = 200, **parts):
         usage=municipalities.unit_usage(m), unit_names={u.id: u.name for u in m.units}, people=people_rows,
         action_form=ActionForm(formdata=None), columns=imports.COLUMNS, role_names=imports.ROLE_NAMES,
         max_rows=current_app.config.get("IMPORT_MAX_ROWS", 2000), type_label=TYPE_LABELS.get,
+        schedule=calendars.of(m).schedule,
         weekday_label=WEEKDAY_LABELS.get, **context), status
 
 
@@ -203,7 +210,7 @@ def new():
     if not current_user.is_admin:
         abort(404)
     if request.method == "GET":
-        form = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday"})
+        form = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday", "election_kind": "genel"})
         return render_template("municipalities/new.html", form=form)
     form = MunicipalityForm()
     _submitted(form)
@@ -262,7 +269,18 @@ def _meetings_page(m, form=None, status: int = 200):
         entered=settings.entered_meeting_rows(m), form=form or MeetingForm(formdata=None),
         action_form=ActionForm(formdata=None), can_edit=settings.can_enter_meetings(current_user, m.id),
         can_manage=access.can_manage(current_user, m.id), source_label=SOURCE_LABELS.get,
+        notes=_notes, other_notes=_notes(_schedule_notes(sched)),
         month_names=MONTH_LABELS), status
+
+
+def _notes(warnings) -> list[str]:
+    return [calendar.describe(w, str(get_locale() or "tr")) for w in warnings]
+
+
+def _schedule_notes(sched) -> list:
+    """The schedule's warnings but those the meetings table shows beside their meeting."""
+    shown = [w for m in sched.meetings for w in m.warnings]
+    return [w for w in sched.warnings if w not in shown]
 
 
 def _meetings_municipality(municipality_id: int, edit: bool = False):
