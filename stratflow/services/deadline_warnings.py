@@ -5,7 +5,10 @@
 - a council meeting date the clerk entered that lies after the legal deadline;
 - an open step due after the legal deadline, until the plan is adopted (the steps after the council
   decision — sending it to the governor, publication — are due after it by nature);
-- a plan adopted after the legal deadline (from the council decision in the process data).
+- a plan adopted after the legal deadline (from the council decision in the process data);
+- until the plan is adopted, the schedule's notes on the election (a re-run held after the deadline
+  its general election gives), a recess month that hurts the cycle (the deadline month, April) and
+  a regular meeting a holiday moved past the deadline.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from flask_babel import gettext as _
 
 from .. import calendar
 from . import ServiceError, deadlines, versions
+
+_SCHEDULE_NOTES = {calendar.notices.RERUN_AFTER_DEADLINE, calendar.notices.RECESS_IN_DEADLINE_MONTH,
+                   calendar.notices.RECESS_IN_APRIL, calendar.notices.MEETING_AFTER_DEADLINE}
 
 
 def instance_warnings(open_tasks, data: dict, sched: calendar.Schedule) -> list[str]:
@@ -31,8 +37,10 @@ def instance_warnings(open_tasks, data: dict, sched: calendar.Schedule) -> list[
     if meeting and meeting > deadline and not adopted:
         found.append(_("Girilen meclis toplantısı (%(date)s) yasal süre sonundan (%(deadline)s) sonra.",
                        date=_day(meeting), deadline=_day(deadline)))
+    locale = str(get_locale() or "tr")
+    if not adopted:
+        found.extend(calendar.describe(w, locale) for w in sched.warnings if w.code in _SCHEDULE_NOTES)
     if not adopted and not meeting:
-        locale = str(get_locale() or "tr")
         found.extend(calendar.describe(w, locale) for w in sched.target.warnings)
     for task in [] if adopted else sorted(open_tasks, key=lambda t: (t.due_date or deadline, t.name)):
         if task.due_date and task.due_date > deadline:

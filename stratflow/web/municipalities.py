@@ -171,7 +171,7 @@ def _settings_context(m, form=None, rule_values=None, rule_errors=None) -> dict:
             "phase_tasks": settings.phase_tasks(),
             "rule_values": rule_values if rule_values is not None else
             {k[len("rule_"):]: v for k, v in data.items() if k.startswith("rule_")},
-            "rule_errors": rule_errors or {},
+            "rule_errors": rule_errors or {}, "recess_notes": settings.recess_notes(m),
             "default_policy": policy, "default_countdown": tuple(config["COUNTDOWN_DAYS"])}
 
 
