@@ -53,6 +53,18 @@ COLUMNS = {
         Column("unit", "Birim", False, ("Birim Adı", "Birimi", "Harcama Birimi", "Unit")),
         Column("password", "Parola", False, ("Şifre", "Password")),
     ),
+    # municipalities themselves (administrators; services/municipality_import.py)
+    "municipalities": (
+        Column("name", "Belediye Adı", True, ("Belediye", "Ad", "Name", "Municipality")),
+        Column("province", "İl", True, ("Province",)),
+        Column("type", "Tür", True, ("Belediye Türü", "Type")),
+        Column("population", "Nüfus", True, ("Population",)),
+        Column("election_date", "Seçim Tarihi", True, ("Seçim Günü", "Election date")),
+        Column("election_kind", "Seçim Türü", False, ("Election kind",)),
+        Column("general_election_date", "Genel Seçim Tarihi", False, ("General election date",)),
+        Column("mazbata_date", "Mazbata Tarihi", False, ("Mazbata",)),
+        Column("council_weekday", "Meclis Günü", True, ("Meclis Toplantı Günü", "Council weekday")),
+    ),
 }
 
 # Accepted spellings of each role in the "Rol" column (besides the role's code, e.g. unit_manager).
@@ -365,7 +377,7 @@ def template_xlsx(kind: str) -> bytes:
     """An empty sheet with the expected headers, to fill in and upload."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Birimler" if kind == "units" else "Kişiler"
+    sheet.title = {"units": "Birimler", "people": "Kişiler", "municipalities": "Belediyeler"}[kind]
     sheet.append([c.header for c in COLUMNS[kind]])
     out = io.BytesIO()
     book.save(out)

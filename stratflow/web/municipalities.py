@@ -17,7 +17,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import calendar
 from ..parsing import parse_int
-from ..services import NotFound, ServiceError, access, calendars, imports, municipalities, people, settings
+from ..services import (
+    NotFound,
+    ServiceError,
+    access,
+    calendars,
+    imports,
+    municipalities,
+    municipality_import,
+    people,
+    settings,
+)
 from . import unit_of_work
 from .forms import ActionForm
 from .labels import ELECTION_KIND_LABELS, ROLE_LABELS
@@ -99,6 +109,10 @@ class PersonForm(FlaskForm):
 class PersonEditForm(PersonForm):
     password = PasswordField(_l("Yeni parola (boş bırakılırsa değişmez)"),
                              render_kw={"autocomplete": "new-password"})
+
+
+class MunicipalityImportForm(FlaskForm):
+    file = FileField(_l("Dosya (.csv ya da .xlsx)"), render_kw={"accept": ".csv,.xlsx"})
 
 
 class ImportForm(FlaskForm):
@@ -211,16 +225,54 @@ def new():
         abort(404)
     if request.method == "GET":
         form = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday", "election_kind": "genel"})
-        return render_template("municipalities/new.html", form=form)
+        return _new_page(form)
     form = MunicipalityForm()
     _submitted(form)
     municipality, error = _commit(municipalities.create_municipality, current_user, form.data)
     if error:
         status = _refuse(error, form)
-        return render_template("municipalities/new.html", form=form), status
+        return _new_page(form, status)
     flash(_("“%(name)s” oluşturuldu. Şimdi harcama birimlerini ve kişileri ekleyin.", name=municipality.name),
           "success")
     return _back(municipality.id)
+
+
+def _new_page(form, status: int = 200, import_form=None, import_lines=()):
+    return render_template("municipalities/new.html", form=form,
+                           import_form=import_form or MunicipalityImportForm(formdata=None),
+                           import_lines=list(import_lines), columns=imports.COLUMNS[municipality_import.KIND],
+                           max_rows=current_app.config.get("IMPORT_MAX_ROWS", 2000)), status
+
+
+@bp.route("/municipalities/import", methods=["POST"])
+@login_required
+def import_municipalities():
+    if not current_user.is_admin:
+        abort(404)
+    form = MunicipalityImportForm()
+    _submitted(form)
+    blank = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday", "election_kind": "genel"})
+    upload = form.file.data
+    if upload is None or not upload.filename:
+        form.file.errors = [_("Yüklenecek dosyayı seçin.")]
+        flash(_("Yüklenecek dosyayı seçin."), "error")
+        return _new_page(blank, 422, form)
+    count, error = _commit(municipality_import.import_municipalities, current_user, upload.filename, upload.read(),
+                           current_app.config.get("IMPORT_MAX_ROWS", 2000))
+    if error:
+        flash(error.message, "error")
+        return _new_page(blank, STATUS_BY_CODE.get(error.code, 400), form, getattr(error, "lines", []))
+    flash(_("%(n)d belediye içe aktarıldı.", n=count), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/municipalities/import/municipalities.xlsx")
+@login_required
+def import_municipalities_template():
+    if not current_user.is_admin:
+        abort(404)
+    return Response(imports.template_xlsx(municipality_import.KIND), mimetype=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="belediyeler.xlsx"'})
 
 
 @bp.route("/municipalities/<int:municipality_id>")
