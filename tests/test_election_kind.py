@@ -1,11 +1,12 @@
 """Election kind (issue 13 point 2): a re-run (yenileme) counts the legal deadline from the general
 election day, a by-election (ara) from its own day. A re-run without a fitting general election
-date is refused on every way a municipality is created or edited — web form, JSON API — with a
+date is refused on every way a municipality is created or edited — web form, JSON API, sheet import — with a
 clear message in Turkish and English, and nothing changes."""
 
 from __future__ import annotations
 
 import html
+import io
 from datetime import date
 
 import pytest
@@ -244,3 +245,59 @@ def test_api_instance_says_which_day_the_deadline_counts_from(demo, api):  # noq
     body = check(api(COORDINATOR).get(f"/instances/{instance_id}"), "get", "/instances/{instance_id}", 200)
     assert body["election"]["kind"] == "genel"
     assert body["election"]["deadline_counts_from"] == demo.election_date.isoformat()
+
+
+# -- the sheet import (administrators) ------------------------------------------------------------
+
+HEADER = "Belediye Adı;İl;Tür;Nüfus;Seçim Tarihi;Seçim Türü;Genel Seçim Tarihi;Mazbata Tarihi;Meclis Günü"
+
+
+def _upload(b, text_: str, filename: str = "belediyeler.csv"):
+    return b.post("/municipalities/import", {"file": (io.BytesIO(text_.encode()), filename)},
+                  form_page="/municipalities/new")
+
+
+def test_import_creates_a_rerun_a_by_election_and_a_general_election(admin, client):
+    b = signed_in(client, ADMIN)
+    sheet = "\n".join([HEADER, "Kuzeykent Belediyesi;Ordu;İlçe;40.000;23.06.2019;Yenileme seçimi;31.03.2019;;Salı",
+                       "Güneykent Belediyesi;Muğla;belde;9000;2026-06-07;ara;;;Çarşamba",
+                       "Batıkent Belediyesi;Van;il;120000;31.03.2024;;;2024-04-04;monday"])
+    response = _upload(b, sheet)
+    assert response.status_code == 302, text(response)[:3000]
+    towns = {m.name: m for m in db.session.execute(db.select(Municipality)).scalars()}
+    rerun, by, general = towns["Kuzeykent Belediyesi"], towns["Güneykent Belediyesi"], towns["Batıkent Belediyesi"]
+    assert (rerun.type, rerun.election_kind, rerun.general_election_date, rerun.council_weekday) == \
+        ("ilce", "yenileme", date(2019, 3, 31), "tuesday")
+    assert calendars.of(rerun).schedule.legal_deadline == date(2019, 9, 30)
+    assert (by.election_kind, calendars.of(by).schedule.legal_deadline) == ("ara", date(2026, 12, 7))
+    assert (general.election_kind, general.general_election_date) == ("genel", None)
+    template = b.get("/municipalities/import/municipalities.xlsx")
+    assert template.status_code == 200 and template.data.startswith(b"PK")
+
+
+def test_import_refuses_a_rerun_without_its_general_date_and_adds_nothing(admin, client):
+    b = signed_in(client, ADMIN)
+    sheet = "\n".join([HEADER, "Batıkent Belediyesi;Van;il;120000;31.03.2024;genel;;;monday",
+                       "Kuzeykent Belediyesi;Ordu;ilçe;40000;23.06.2019;yenileme;;;Salı",
+                       "Doğukent Belediyesi;Ordu;ilçe;40000;23.06.2019;yenileme;01.07.2019;;Salı",
+                       "Kuzeykent Belediyesi;Ordu;ilçe;40000;23.06.2019;erken;;;Salı"])
+    before = snapshot()
+    response = _upload(b, sheet)
+    assert response.status_code == 422
+    page = text(response)
+    assert "Hiçbir kayıt eklenmedi" in page
+    assert f"Satır 3: Genel Seçim Tarihi: {NEEDS_GENERAL}" in page
+    assert "Satır 4: Genel Seçim Tarihi: Genel seçim tarihi yenileme seçiminin tarihinden önce olmalıdır." in page
+    assert "Satır 5: Seçim Türü: Seçim türü listeden seçilmelidir" in page
+    assert snapshot() == before
+
+
+def test_only_an_administrator_imports_municipalities(demo, client):
+    b = signed_in(client, COORDINATOR)
+    before = snapshot()
+    token = b.csrf(f"/municipalities/{demo.id}")
+    response = b.client.post("/municipalities/import", data={
+        "csrf_token": token, "file": (io.BytesIO((HEADER + "\nX;Ordu;il;1;2024-03-31;;;;Salı").encode()), "b.csv")})
+    assert response.status_code == 404
+    assert b.get("/municipalities/import/municipalities.xlsx").status_code == 404
+    assert snapshot() == before
