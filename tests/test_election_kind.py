@@ -301,3 +301,15 @@ def test_only_an_administrator_imports_municipalities(demo, client):
     assert response.status_code == 404
     assert b.get("/municipalities/import/municipalities.xlsx").status_code == 404
     assert snapshot() == before
+
+
+def test_a_form_without_the_election_kind_keeps_the_rerun(demo, client):
+    general = add_months(demo.election_date, -1)
+    demo.election_kind, demo.general_election_date = "yenileme", general
+    db.session.commit()
+    b = signed_in(client, COORDINATOR)
+    data = facts(demo, population="91000")
+    del data["election_kind"], data["general_election_date"]
+    assert b.post(f"/municipalities/{demo.id}", data).status_code == 302
+    town = fresh(demo.id)
+    assert (town.population, town.election_kind, town.general_election_date) == (91000, "yenileme", general)

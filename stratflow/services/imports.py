@@ -4,7 +4,8 @@ The first non-blank row holds the column headers (see COLUMNS; case, Turkish let
 and punctuation are ignored when matching them). Line numbers in messages are sheet rows
 (the header is row 1). CSV: UTF-8 with or without BOM; the delimiter (semicolon, comma or
 tab) is sniffed from the header line. Blank rows are skipped. People get no password unless
-the "Parola" column gives one.
+the "Parola" column gives one. Municipalities themselves are imported by administrators
+(services/municipality_import.py, columns COLUMNS["municipalities"]).
 """
 
 from __future__ import annotations

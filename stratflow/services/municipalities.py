@@ -69,6 +69,9 @@ def _json(value):
 # -- the municipality -----------------------------------------------------------------------------
 
 def clean_municipality(data: dict, current: Municipality | None = None) -> dict:
+    if current is not None:  # a form without the election kind keeps it: a re-run never becomes general unasked
+        data = {"election_kind": current.election_kind,
+                "general_election_date": current.general_election_date or "", **data}
     errors: dict[str, str] = {}
     values = {"name": clean_text(data.get("name")),
               "province": _PROVINCE_KEYS.get(tr_lower(clean_text(data.get("province")))),

@@ -287,7 +287,10 @@ def update(municipality_id):
     m = _managed(municipality_id)
     form = MunicipalityForm()
     _submitted(form)
-    changes, error = _commit(municipalities.update_municipality, current_user, m, form.data)
+    # a post without the election fields (an older page) keeps them as stored: never a silent change
+    data = {k: v for k, v in form.data.items()
+            if k in request.form or k not in ("election_kind", "general_election_date")}
+    changes, error = _commit(municipalities.update_municipality, current_user, m, data)
     if error:
         return _page(m, _refuse(error, form), form=form)
     flash(_("Belediye bilgileri kaydedildi.") if changes else _("Değişiklik yok."), "success")
