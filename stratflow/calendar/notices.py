@@ -32,8 +32,8 @@ RECESS_IN_DEADLINE_MONTH = "recess_in_deadline_month"
 RECESS_IN_APRIL = "recess_in_april"
 RERUN_AFTER_DEADLINE = "rerun_after_deadline"
 
-# Not law: whether a period ending on a holiday runs on to the next working day is not settled for
-# 5393 art. 41 (DOMAIN §1); the product never moves the deadline (its conservative policy) and says so.
+# Not law: DOMAIN §1 settles the six calendar months, not whether a period ending on a holiday runs on
+# to the next working day. The product never moves the deadline — its conservative policy — and says so.
 _NOT_EXTENDED_TR = "stratflow ihtiyatlı davranarak süreyi tatil nedeniyle uzatmaz (bu bir uygulama tercihidir, " \
     "kanun hükmü değildir)."
 _NOT_EXTENDED_EN = "stratflow conservatively does not extend the deadline for holidays (the product's policy, " \
