@@ -313,3 +313,9 @@ def test_a_form_without_the_election_kind_keeps_the_rerun(demo, client):
     assert b.post(f"/municipalities/{demo.id}", data).status_code == 302
     town = fresh(demo.id)
     assert (town.population, town.election_kind, town.general_election_date) == (91000, "yenileme", general)
+
+
+def test_the_model_and_the_calendar_know_the_same_kinds():
+    from stratflow import calendar
+    from stratflow.models import org
+    assert org.ELECTION_KINDS == calendar.ELECTION_KINDS == ("genel", "yenileme", "ara")
