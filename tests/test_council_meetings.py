@@ -143,3 +143,46 @@ def test_bad_dates_and_who_may_enter_them(demo, client):
     assert db.session.execute(db.select(CouncilMeetingDate.month)).scalars().all() == [date(2024, 7, 1)]
     assert date(2024, 7, 9) in [m.date for m in calendars.of(demo).schedule.meetings]
     assert date(2024, 7, 2) not in [m.date for m in calendars.of(demo).schedule.meetings]
+
+
+def test_the_page_shows_each_meetings_notes_and_the_day_the_deadline_counts_from(demo, client):
+    # a metropolitan Wednesday council: Wed 10 April 2024 is Ramazan Bayramı → proposed on Tue 9 April,
+    # the nearest working day of the same (second) week, and the page says so beside the meeting
+    demo.election_date, demo.type, demo.council_weekday = date(2024, 3, 31), "buyuksehir", "wednesday"
+    db.session.commit()
+    page = _text(signed_in(client, CLERK).get(f"/municipalities/{demo.id}/council-meetings"))
+    row = page[page.index('data-meeting="2024-04-09"'):]
+    row = row[:row.index("</tr>")]
+    assert "Ramazan Bayramı" in row and "en yakın iş günü" in row and "Tatil nedeniyle kaydırıldı" in row
+    assert 'data-meeting="2024-04-15"' not in page
+    assert "süre 31 Mart 2024 tarihinden sayılır" in page and "Genel seçim" in page
+
+
+def test_a_rerun_counts_the_councils_deadline_from_the_general_election(demo, client):
+    demo.election_date, demo.election_kind, demo.general_election_date = date(2019, 6, 23), "yenileme", \
+        date(2019, 3, 31)
+    demo.mazbata_date = date(2019, 6, 27)
+    db.session.commit()
+    sched = calendars.of(demo).schedule
+    assert (sched.legal_deadline, sched.target.date) == (date(2019, 9, 30), date(2019, 9, 3))
+    page = _text(signed_in(client, CLERK).get(f"/municipalities/{demo.id}/council-meetings"))
+    assert "Yenileme seçimi (YSK kararıyla)" in page and "süre 31 Mart 2019 tarihinden sayılır" in page
+    assert "genel seçim günü" in page
+
+
+def test_a_recess_in_april_or_in_the_deadline_month_is_warned(demo, client):
+    _march_2024(demo)
+    coordinator = signed_in(client, COORDINATOR)
+    path = f"/municipalities/{demo.id}"
+    assert coordinator.post(f"{path}/settings", {"recess_month": "4"}, form_page=path).status_code == 302
+    page = _text(coordinator.get(path))
+    assert 'data-test="recess-warning"' in page and "faaliyet raporu" in page and "5393 md. 56" in page
+    instance_id = db.session.execute(db.select(TaskRecord.instance_id)).scalars().first()
+    warnings = _text(coordinator.get(f"/instances/{instance_id}"))
+    warnings = warnings[warnings.index('data-test="deadline-warnings"'):]
+    assert "faaliyet raporu" in warnings[:warnings.index("</ul>")]
+    assert coordinator.post(f"{path}/settings", {"recess_month": "9"}, form_page=path).status_code == 302
+    page = _text(coordinator.get(path))
+    assert "seçim yılında yasal süre sonunun bulunduğu ay" in page
+    assert coordinator.post(f"{path}/settings", {"recess_month": "8"}, form_page=path).status_code == 302
+    assert 'data-test="recess-warning"' not in _text(coordinator.get(path))

@@ -13,6 +13,7 @@ import click
 from babel.dates import format_date
 
 from .council import SOURCE_ENTERED, SOURCE_MOVED, meeting_week
+from .election import ELECTION_KINDS, GENERAL, RERUN, ElectionError, kind_label
 from .inputs import parse_date, parse_month, parse_municipality_type, parse_weekday
 from .notices import describe, format_day, format_month
 from .schedule import Schedule, build_schedule
@@ -23,8 +24,12 @@ LABELS = {
     "tr": {
         "title": "Stratejik plan takvimi", "type": "Belediye türü", "weekday": "Meclis günü",
         "week": "ayın {first}–{last}. günleri", "recess": "Tatil ayı", "none": "yok",
-        "election": "Seçim günü", "deadline": "Yasal süre sonu",
-        "deadline_note": "5393 sayılı Kanun md. 41: seçim gününden itibaren 6 ay; tatil nedeniyle uzamaz",
+        "election": "Seçim günü", "deadline": "Yasal süre sonu", "kind": "Seçim türü",
+        "general": "Genel seçim günü", "counts_from": "Süre başlangıcı",
+        "counts_from_note": {"genel": "seçim günü", "ara": "ara seçimin kendi günü",
+                             "yenileme": "genel seçim günü: YSK yenileme seçimini genel seçimin devamı sayar"},
+        "deadline_note": "5393 sayılı Kanun md. 41: {start} gününden itibaren 6 ay; stratflow tatil nedeniyle "
+                         "uzatmaz — ihtiyatlı uygulama tercihi, kanun hükmü değil",
         "meetings": "Meclis toplantıları (seçimden yasal süre sonuna kadar)", "recess_line": "tatil ayı",
         "moved": "tatil nedeniyle kaydırıldı", "entered": "yazı işlerinin girdiği tarih", "target_mark": "hedef",
         "target": "Hedef meclis toplantısı", "no_target": "yok — olağanüstü meclis toplantısı gerekir",
@@ -34,8 +39,13 @@ LABELS = {
     "en": {
         "title": "Strategic plan schedule", "type": "Municipality type", "weekday": "Council day",
         "week": "days {first}–{last} of the month", "recess": "Recess month", "none": "none",
-        "election": "Election day", "deadline": "Legal deadline",
-        "deadline_note": "law 5393 art. 41: 6 months from election day; not extended for holidays",
+        "election": "Election day", "deadline": "Legal deadline", "kind": "Election kind",
+        "general": "General election day", "counts_from": "Deadline counts from",
+        "counts_from_note": {"genel": "the election day", "ara": "the by-election's own day",
+                             "yenileme": "the general election day: the YSK treats a re-run as the general "
+                                         "election's continuation"},
+        "deadline_note": "law 5393 art. 41: 6 months from {start}; stratflow does not extend it for holidays "
+                         "— a conservative product policy, not a rule of law",
         "meetings": "Council meetings (from the election to the legal deadline)", "recess_line": "recess",
         "moved": "moved for a holiday", "entered": "entered by the clerk", "target_mark": "target",
         "target": "Target council meeting", "no_target": "none — an extraordinary council meeting is needed",
@@ -65,6 +75,11 @@ def _recess(text: str) -> int | None:
 @click.command("calendar")
 @click.option("--election-date", required=True, callback=_parsed(parse_date),
               help="Election day, YYYY-MM-DD.")
+@click.option("--election-kind", type=click.Choice(ELECTION_KINDS), default=GENERAL, show_default=True,
+              help="genel (general), yenileme (re-run: the deadline counts from the general election) or "
+                   "ara (by-election).")
+@click.option("--general-election-date", callback=_parsed(parse_date),
+              help="For --election-kind yenileme: the general election's day, YYYY-MM-DD (required).")
 @click.option("--type", "municipality_type", required=True, callback=_parsed(parse_municipality_type),
               help="buyuksehir, il, ilce or belde.")
 @click.option("--council-weekday", required=True, callback=_parsed(parse_weekday),
@@ -79,13 +94,18 @@ def _recess(text: str) -> int | None:
               help="Earliest day a target meeting may have (default: the election day).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--lang", type=click.Choice(["tr", "en"]), default="tr", show_default=True)
-def calendar_command(election_date: date, municipality_type: str, council_weekday: int, recess_month: int | None,
+def calendar_command(election_date: date, election_kind: str, general_election_date: date | None,
+                     municipality_type: str, council_weekday: int, recess_month: int | None,
                      meeting_date: tuple[date, ...], leave_day: tuple[date, ...], not_before: date | None,
                      as_json: bool, lang: str) -> None:
     """Print the statutory schedule: legal deadline, council meetings and the target meeting."""
-    schedule = build_schedule(election_date, municipality_type, council_weekday, recess_month,
-                              actual_dates={d: d for d in meeting_date}, leave_days=leave_day,
-                              not_before=not_before)
+    try:
+        schedule = build_schedule(election_date, municipality_type, council_weekday, recess_month,
+                                  actual_dates={d: d for d in meeting_date}, leave_days=leave_day,
+                                  not_before=not_before, election_kind=election_kind,
+                                  general_election_date=general_election_date)
+    except ElectionError as exc:
+        raise click.UsageError(exc.describe(lang)) from exc
     if as_json:
         click.echo(json.dumps(schedule.to_dict(lang), ensure_ascii=False, indent=2))
     else:
@@ -103,8 +123,14 @@ def as_text(schedule: Schedule, lang: str = "tr") -> str:
         f"  {t['type']}: {t['types'][schedule.municipality_type]}",
         f"  {t['weekday']}: {weekday} ({t['week'].format(first=first, last=last)})",
         f"  {t['recess']}: {recess}",
+        f"  {t['kind']}: {kind_label(schedule.election_kind, lang)}",
         f"  {t['election']}: {format_day(schedule.election_date, lang)}",
-        f"  {t['deadline']}: {format_day(schedule.legal_deadline, lang)} ({t['deadline_note']})",
+        *([f"  {t['general']}: {format_day(schedule.general_election_date, lang)}"]
+          if schedule.election_kind == RERUN else []),
+        f"  {t['counts_from']}: {format_day(schedule.deadline_counts_from, lang)} "
+        f"({t['counts_from_note'][schedule.election_kind]})",
+        f"  {t['deadline']}: {format_day(schedule.legal_deadline, lang)} "
+        f"({t['deadline_note'].format(start=format_day(schedule.deadline_counts_from, lang))})",
         "", f"{t['meetings']}:",
         *_meeting_lines(schedule, lang),
         "",

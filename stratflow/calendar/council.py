@@ -5,12 +5,18 @@ councils (büyükşehir) in the second week (days 8–14), on the weekday the co
 year may be a recess (default August; None = no recess).
 
 Choices made here (document them to users):
-- A meeting day that is a full-day official holiday moves to the next working day by the official
-  calendar (weekends and official holidays skipped), even when that leaves the meeting week; the
-  meeting then carries MEETING_MOVED and, outside the week, MEETING_MOVED_OUT_OF_WEEK (the council
-  regulation expects that only when the whole week is a holiday — the clerk enters the real date).
-  The same rule covers a week that is entirely holiday.
-- Half-day eves and administrative-leave days do not move a meeting; they only add a note.
+- A meeting leaves its meeting week only when the WHOLE week is official holiday — no working day
+  in days 1–7 (büyükşehir 8–14) by the official calendar, weekends and full-day official holidays
+  skipped (DOMAIN §3; the council regulation's rule). It then moves to the first working day after
+  the week and carries MEETING_MOVED_OUT_OF_WEEK.
+- When only the rule's day is a full-day official holiday (e.g. Kurban Bayramı 2025 on Monday
+  9 June for a metropolitan Monday council), the meeting is proposed on the NEAREST working day
+  inside the same week — earlier or later; on a tie (as far before as after) the later day, so the
+  agenda has the extra day — and carries MEETING_MOVED, which says so and asks the clerk to enter
+  the actual date if the council chose another one. Half-day eves are working days here as
+  everywhere in the product (the morning is worked): a proposal on an eve adds MEETING_ON_HALF_DAY.
+- Half-day eves and administrative-leave days do not move a meeting; they only add a note (leave
+  days are not official holidays and do not close the week either).
 - A clerk-entered date for a month always wins, also in the recess month; an entered None means
   "no meeting that month" (cancelled).
 """
@@ -23,7 +29,7 @@ from datetime import date, timedelta
 
 from . import notices
 from .notices import CalendarWarning
-from .workdays import half_day_name, holiday_name, is_working_day
+from .workdays import half_day_name, holiday_name, is_working_day, next_working_day
 
 MUNICIPALITY_TYPES = ("buyuksehir", "il", "ilce", "belde")
 METROPOLITAN = "buyuksehir"
@@ -109,14 +115,26 @@ def _meeting_of_month(month: date, municipality_type: str, weekday: int, recess_
     scheduled = rule_date(month.year, month.month, municipality_type, weekday)
     if holiday_name(scheduled) is None:
         return CouncilMeeting(scheduled, month, SOURCE_RULE, scheduled, _day_notes(scheduled, leave))
-    day = scheduled + timedelta(days=1)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    notes = [CalendarWarning(notices.MEETING_MOVED, {"scheduled": scheduled, "date": day, "holiday_on": scheduled})]
-    if day.month != month.month or day.day > meeting_week(municipality_type)[1]:
+    first, last = (month.replace(day=d) for d in meeting_week(municipality_type))
+    day = _nearest_working_day(scheduled, first, last)
+    if day is not None:
+        note = CalendarWarning(notices.MEETING_MOVED, {"scheduled": scheduled, "date": day, "holiday_on": scheduled})
+    else:
+        day = next_working_day(last)
         week = "second" if municipality_type == METROPOLITAN else "first"
-        notes.append(CalendarWarning(notices.MEETING_MOVED_OUT_OF_WEEK, {"date": day, "week": week}))
-    return CouncilMeeting(day, month, SOURCE_MOVED, scheduled, (*notes, *_day_notes(day, leave)))
+        note = CalendarWarning(notices.MEETING_MOVED_OUT_OF_WEEK,
+                               {"scheduled": scheduled, "date": day, "week": week, "holiday_on": scheduled})
+    return CouncilMeeting(day, month, SOURCE_MOVED, scheduled, (note, *_day_notes(day, leave)))
+
+
+def _nearest_working_day(day: date, first: date, last: date) -> date | None:
+    """The working day of [first, last] nearest to `day` (a tie: the later one); None when the
+    whole week is weekend or official holiday."""
+    for distance in range(1, (last - first).days + 1):
+        for candidate in (day + timedelta(days=distance), day - timedelta(days=distance)):
+            if first <= candidate <= last and is_working_day(candidate):
+                return candidate
+    return None
 
 
 def _day_notes(day: date, leave: frozenset[date]) -> tuple[CalendarWarning, ...]:

@@ -1,9 +1,11 @@
 """The statutory deadline of the strategic plan (5393 art. 41).
 
-The mayor submits the plan to the council within six months of the local general election day.
+The mayor submits the plan to the council within six months of the local general election day
+(for a re-run election: of the general election's day, stratflow/calendar/election.py).
 Calendar months are counted; when the day does not exist in the target month the last day of
 that month is used (31 March → 30 September; 31 August → 28/29 February). The deadline is never
-moved for weekends or holidays; `deadline_warnings` says when it falls on one.
+moved for weekends or holidays — the product's conservative policy, not a rule read in the law
+(DOMAIN §1) — and `deadline_warnings` says when it falls on one.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def legal_deadline(election_date: date) -> date:
-    """Last day for submitting the plan to the council: election day + 6 calendar months."""
+    """Last day for submitting the plan to the council: election day + 6 calendar months (pass the
+    day the period counts from: `election.deadline_counts_from` for a re-run)."""
     return add_months(election_date, LEGAL_PERIOD_MONTHS)
 
 

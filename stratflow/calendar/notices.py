@@ -27,9 +27,17 @@ MEETING_ON_LEAVE_DAY = "meeting_on_leave_day"
 DEADLINE_MONTH_IN_RECESS = "deadline_month_in_recess"
 DEADLINE_MONTH_MEETING_LATE = "deadline_month_meeting_after_deadline"
 NO_REGULAR_MEETING_IN_TIME = "no_regular_meeting_in_time"
+MEETING_AFTER_DEADLINE = "meeting_moved_after_deadline"
+RECESS_IN_DEADLINE_MONTH = "recess_in_deadline_month"
+RECESS_IN_APRIL = "recess_in_april"
+RERUN_AFTER_DEADLINE = "rerun_after_deadline"
 
-_NOT_EXTENDED_TR = "süre tatil nedeniyle uzamaz."
-_NOT_EXTENDED_EN = "the deadline is not extended for holidays."
+# Not law: DOMAIN §1 settles the six calendar months, not whether a period ending on a holiday runs on
+# to the next working day. The product never moves the deadline — its conservative policy — and says so.
+_NOT_EXTENDED_TR = "stratflow ihtiyatlı davranarak süreyi tatil nedeniyle uzatmaz (bu bir uygulama tercihidir, " \
+    "kanun hükmü değildir)."
+_NOT_EXTENDED_EN = "stratflow conservatively does not extend the deadline for holidays (the product's policy, " \
+    "not a rule of law)."
 _EXTRA_TR = "Daha geç bir tarih için olağanüstü toplantı gerekir."
 _EXTRA_EN = "A later date needs an extraordinary meeting."
 
@@ -49,17 +57,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "tr": "Yasal süre sonu ({date}) idari izin gününe denk geliyor; " + _NOT_EXTENDED_TR,
         "en": "The legal deadline ({date}) falls on an administrative-leave day; " + _NOT_EXTENDED_EN},
     MEETING_MOVED: {
-        "tr": "{scheduled} günkü meclis toplantısı resmî tatile ({holiday}) denk geldiği için ilk iş günü "
-              "olan {date} gününe kaydırıldı.",
-        "en": "The council meeting of {scheduled} falls on an official holiday ({holiday}) and moves to the "
-              "next working day, {date}."},
-    MEETING_MOVED_OUT_OF_WEEK: {
-        "tr": "{date} gününe kaydırılan meclis toplantısı ayın {week} haftasının dışında kalıyor; Meclis "
-              "Çalışma Yönetmeliği bunu haftanın tamamı resmî tatil olduğunda öngörür. Meclis başka bir gün "
-              "belirlediyse gerçek tarihi girin.",
-        "en": "The council meeting moved to {date} lies outside the {week} week of the month; the council "
-              "regulation foresees that when the whole week is an official holiday. If the council chose "
+        "tr": "{scheduled} günkü meclis toplantısı resmî tatile ({holiday}) denk geliyor; toplantı haftası "
+              "içindeki en yakın iş günü olan {date} önerildi (eşit uzaklıkta ise sonraki gün). Meclis başka bir "
+              "gün belirlediyse gerçek tarihi girin.",
+        "en": "The council meeting of {scheduled} falls on an official holiday ({holiday}); the nearest working "
+              "day in the meeting week, {date}, is proposed (on a tie the later day). If the council chose "
               "another day, enter the actual date."},
+    MEETING_MOVED_OUT_OF_WEEK: {
+        "tr": "Ayın {week} haftasının tamamı resmî tatil ({holiday}); {scheduled} günkü meclis toplantısı haftadan "
+              "sonraki ilk iş günü olan {date} gününe kaydırıldı. Meclis başka bir gün belirlediyse gerçek "
+              "tarihi girin.",
+        "en": "The whole {week} week of the month is an official holiday ({holiday}); the council meeting of "
+              "{scheduled} moves to the first working day after the week, {date}. If the council chose another "
+              "day, enter the actual date."},
     MEETING_ON_HALF_DAY: {
         "tr": "{date} günkü meclis toplantısı yarım günlük tatile ({holiday}) denk geliyor; toplantıyı öğleden "
               "önce planlayın.",
@@ -84,6 +94,26 @@ TEXTS: dict[str, dict[str, str]] = {
               "için olağanüstü meclis toplantısı (yılda en çok üç) yapılmalı.",
         "en": "There is no regular council meeting from {start} to the legal deadline ({deadline}); the plan "
               "needs an extraordinary council meeting (at most three a year)."},
+    MEETING_AFTER_DEADLINE: {
+        "tr": "{month} olağan toplantısı {scheduled} yerine {date} gününe kaydırıldığı için yasal süre sonundan "
+              "({deadline}) sonraya düşüyor.",
+        "en": "The regular meeting of {month}, moved from {scheduled} to {date}, falls after the legal deadline "
+              "({deadline})."},
+    RECESS_IN_DEADLINE_MONTH: {
+        "tr": "Meclisin tatil ayı ({month}) seçim yılında yasal süre sonunun bulunduğu ay; plan bu ayın olağan "
+              "toplantısına sunulamaz. Tatil ayını değiştirmeyi düşünün.",
+        "en": "The council's recess month ({month}) is the month of the legal deadline in the election year; the "
+              "plan cannot go to that month's regular meeting. Consider another recess month."},
+    RECESS_IN_APRIL: {
+        "tr": "Meclisin tatil ayı Nisan: faaliyet raporu Nisan ayı toplantısında meclise sunulur (5393 md. 56). "
+              "Tatil ayını değiştirmeyi düşünün.",
+        "en": "The council's recess month is April: the activity report is presented to the council in its April "
+              "meeting (law 5393 art. 56). Consider another recess month."},
+    RERUN_AFTER_DEADLINE: {
+        "tr": "Yenileme seçimi ({date}), genel seçimden ({general}) sayılan yasal süre sonundan ({deadline}) "
+              "sonra; süre seçimden önce dolmuş görünüyor. Tarihleri denetleyin.",
+        "en": "The re-run election ({date}) is after the legal deadline ({deadline}) counted from the general "
+              "election ({general}); the period seems to have run out before the election. Check the dates."},
 }
 
 _WEEKS = {"first": {"tr": "ilk", "en": "first"}, "second": {"tr": "ikinci", "en": "second"}}

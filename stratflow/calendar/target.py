@@ -1,6 +1,7 @@
 """The target council meeting: the last regular meeting on or before the legal deadline.
 
-Regular meetings count from `not_before` (default: the election day; a service may pass the
+Regular meetings count from `not_before` (default: the election day — for a re-run the re-run's
+day, while the deadline counts from the general election's day; a service may pass the
 earliest day the plan can be ready). When none is left, the target is None and the
 NO_REGULAR_MEETING_IN_TIME warning offers the extraordinary-meeting route. When the target lies
 in an earlier month than the deadline (the deadline month is the recess, or its meeting falls
@@ -16,6 +17,7 @@ from datetime import date
 
 from . import notices
 from .council import DEFAULT_RECESS_MONTH, CouncilMeeting, MonthKey, council_meetings, meeting_of_month, month_key
+from .election import GENERAL, deadline_counts_from
 from .legal import legal_deadline
 from .notices import CalendarWarning
 
@@ -38,8 +40,12 @@ class TargetMeeting:
 def target_council_meeting(election_date: date, municipality_type: str, weekday: int,
                            recess_month: int | None = DEFAULT_RECESS_MONTH,
                            actual_dates: Mapping[MonthKey, date | None] | None = None,
-                           leave_days: Iterable[date] = (), not_before: date | None = None) -> TargetMeeting:
-    deadline = legal_deadline(election_date)
+                           leave_days: Iterable[date] = (), not_before: date | None = None, *,
+                           election_kind: str = GENERAL,
+                           general_election_date: date | None = None) -> TargetMeeting:
+    """The target meeting after `election_date`; the deadline counts from the general election's
+    day for a re-run (stratflow/calendar/election.py; ElectionError on inputs it refuses)."""
+    deadline = legal_deadline(deadline_counts_from(election_date, election_kind, general_election_date))
     start = not_before or election_date
     rule = (municipality_type, weekday, recess_month, actual_dates)
     meetings = council_meetings(start, deadline, *rule, leave_days=leave_days) if start <= deadline else []

@@ -8,6 +8,7 @@ from ..extensions import db
 from .base import utcnow
 
 MUNICIPALITY_TYPES = ("buyuksehir", "il", "ilce", "belde")
+ELECTION_KINDS = ("genel", "yenileme", "ara")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Roles a person can hold in a municipality. A role with a unit is held for that unit only.
@@ -32,6 +33,10 @@ class Municipality(db.Model):
     type = db.Column(db.String(20), nullable=False)
     population = db.Column(db.Integer, nullable=False)
     election_date = db.Column(db.Date, nullable=False)
+    # genel (general), yenileme (re-run: the legal deadline counts from general_election_date) or ara
+    # (by-election); services/municipalities.py checks that the two fit (stratflow/calendar/election.py)
+    election_kind = db.Column(db.String(10), nullable=False, default="genel", server_default="genel")
+    general_election_date = db.Column(db.Date, nullable=True)
     mazbata_date = db.Column(db.Date, nullable=True)
     council_weekday = db.Column(db.String(10), nullable=False, default="tuesday")
     # Changes whenever the municipality's calendar data changes (settings, entered council meetings,

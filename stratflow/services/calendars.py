@@ -80,6 +80,8 @@ class Calendar:
     entered_meetings: dict          # council month (first day) -> the date the clerk entered
     leave_days: frozenset
     units: tuple                    # (id, name) of the spending units, by name
+    election_kind: str = calendar.GENERAL
+    general_election_date: date | None = None  # a re-run's general election (the deadline counts from it)
     _schedule: list = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -88,7 +90,8 @@ class Calendar:
         if not self._schedule:
             self._schedule.append(calendar.build_schedule(
                 self.election_date, self.type, self.weekday, self.settings.recess_month,
-                self.entered_meetings, self.leave_days))
+                self.entered_meetings, self.leave_days, election_kind=self.election_kind,
+                general_election_date=self.general_election_date))
         return self._schedule[0]
 
     @property
@@ -106,7 +109,8 @@ _lock = threading.Lock()
 
 def _key(municipality) -> tuple:
     return (str(db.engine.url), municipality.id, municipality.calendar_stamp, municipality.election_date,
-            municipality.mazbata_date, municipality.type, municipality.council_weekday)
+            municipality.mazbata_date, municipality.type, municipality.council_weekday,
+            municipality.election_kind or calendar.GENERAL, municipality.general_election_date)
 
 
 def of(municipality) -> Calendar:
@@ -154,7 +158,8 @@ def _load(municipalities) -> dict[int, Calendar]:
                 municipality_id=m.id, election_date=m.election_date, mazbata_date=m.mazbata_date, type=m.type,
                 weekday=calendar.WEEKDAYS.index(m.council_weekday or "tuesday"),
                 settings=Settings.of_row(rows.get(m.id)), entered_meetings=entered.get(m.id, {}),
-                leave_days=leave, units=tuple(units.get(m.id, ())))
+                leave_days=leave, units=tuple(units.get(m.id, ())),
+                election_kind=m.election_kind or calendar.GENERAL, general_election_date=m.general_election_date)
     with _lock:
         for m in municipalities:
             _cache[_key(m)] = loaded[m.id]

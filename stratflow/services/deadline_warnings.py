@@ -6,7 +6,10 @@
 - an open step due after the legal deadline, until the plan is submitted to the council (the
   steps after it — the decision, sending it to the governor, publication — may lie after it);
 - a plan submitted after the legal deadline (compliance is judged on submission, 5393 art. 41:
-  services/compliance.py; a plan adopted after the deadline but submitted in time is compliant).
+  services/compliance.py; a plan adopted after the deadline but submitted in time is compliant);
+- until the plan is submitted, the schedule's notes on the election (a re-run held after the
+  deadline its general election gives), a recess month that hurts the cycle (the deadline month,
+  April) and a regular meeting a holiday moved past the deadline.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from flask_babel import gettext as _
 from .. import calendar
 from ..i18n import LOCAL
 from . import ServiceError, compliance, deadlines, versions
+
+_SCHEDULE_NOTES = {calendar.notices.RERUN_AFTER_DEADLINE, calendar.notices.RECESS_IN_DEADLINE_MONTH,
+                   calendar.notices.RECESS_IN_APRIL, calendar.notices.MEETING_AFTER_DEADLINE}
 
 
 def instance_warnings(open_tasks, data: dict, sched: calendar.Schedule) -> list[str]:
@@ -34,8 +40,10 @@ def instance_warnings(open_tasks, data: dict, sched: calendar.Schedule) -> list[
     if meeting and meeting > deadline and not judged.submitted:
         found.append(_("Girilen meclis toplantısı (%(date)s) yasal süre sonundan (%(deadline)s) sonra.",
                        date=_day(meeting), deadline=_day(deadline)))
+    locale = str(get_locale() or "tr")
+    if not judged.submitted:
+        found.extend(calendar.describe(w, locale) for w in sched.warnings if w.code in _SCHEDULE_NOTES)
     if not judged.submitted and not meeting:
-        locale = str(get_locale() or "tr")
         found.extend(calendar.describe(w, locale) for w in sched.target.warnings)
     for task in [] if judged.submitted else sorted(open_tasks, key=lambda t: (t.due_date or deadline, t.name)):
         if task.due_date and task.due_date > deadline:

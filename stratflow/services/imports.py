@@ -4,7 +4,8 @@ The first non-blank row holds the column headers (see COLUMNS; case, Turkish let
 and punctuation are ignored when matching them). Line numbers in messages are sheet rows
 (the header is row 1). CSV: UTF-8 with or without BOM; the delimiter (semicolon, comma or
 tab) is sniffed from the header line. Blank rows are skipped. People get no password unless
-the "Parola" column gives one.
+the "Parola" column gives one. Municipalities themselves are imported by administrators
+(services/municipality_import.py, columns COLUMNS["municipalities"]).
 """
 
 from __future__ import annotations
@@ -52,6 +53,18 @@ COLUMNS = {
         Column("roles", "Rol", True, ("Roller", "Rolü", "Role", "Roles")),
         Column("unit", "Birim", False, ("Birim Adı", "Birimi", "Harcama Birimi", "Unit")),
         Column("password", "Parola", False, ("Şifre", "Password")),
+    ),
+    # municipalities themselves (administrators; services/municipality_import.py)
+    "municipalities": (
+        Column("name", "Belediye Adı", True, ("Belediye", "Ad", "Name", "Municipality")),
+        Column("province", "İl", True, ("Province",)),
+        Column("type", "Tür", True, ("Belediye Türü", "Type")),
+        Column("population", "Nüfus", True, ("Population",)),
+        Column("election_date", "Seçim Tarihi", True, ("Seçim Günü", "Election date")),
+        Column("election_kind", "Seçim Türü", False, ("Election kind",)),
+        Column("general_election_date", "Genel Seçim Tarihi", False, ("General election date",)),
+        Column("mazbata_date", "Mazbata Tarihi", False, ("Mazbata",)),
+        Column("council_weekday", "Meclis Günü", True, ("Meclis Toplantı Günü", "Council weekday")),
     ),
 }
 
@@ -365,7 +378,7 @@ def template_xlsx(kind: str) -> bytes:
     """An empty sheet with the expected headers, to fill in and upload."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Birimler" if kind == "units" else "Kişiler"
+    sheet.title = {"units": "Birimler", "people": "Kişiler", "municipalities": "Belediyeler"}[kind]
     sheet.append([c.header for c in COLUMNS[kind]])
     out = io.BytesIO()
     book.save(out)

@@ -58,6 +58,10 @@ def start_data(municipality: Municipality) -> dict:
             "type": municipality.type, "population": municipality.population,
             "election_date": municipality.election_date.isoformat(),
             "mazbata_date": municipality.mazbata_date.isoformat() if municipality.mazbata_date else None,
+            # genel / yenileme / ara; a re-run's legal deadline counts from the general election's day
+            "election_kind": municipality.election_kind or "genel",
+            "general_election_date": municipality.general_election_date.isoformat()
+            if municipality.general_election_date else None,
         },
         "units": [{"id": u.id, "name": u.name} for u in municipality.units],
     }

@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from ..calendar import election
 from ..extensions import db
 from ..i18n import tr_lower, tr_sort_key
 from ..models import Municipality, ProcessInstance, RoleAssignment, SpendingUnit, TaskRecord
-from ..models.org import MUNICIPALITY_TYPES, WEEKDAYS
+from ..models.org import ELECTION_KINDS, MUNICIPALITY_TYPES, WEEKDAYS
 from ..parsing import strip_controls
 from . import Conflict, NotFound, ServiceError, audit, transition, valid_id, versions
 
@@ -36,8 +37,10 @@ _PROVINCE_KEYS = {tr_lower(p): p for p in PROVINCES}
 MAX_POPULATION = 20_000_000
 _CODE = re.compile(r"^[\w.-]+$")
 _GROUPED = re.compile(r"^[0-9]{1,3}([. ][0-9]{3})+$")
-# Facts the due dates depend on (election and mazbata dates, the council's meeting rule).
-ANCHOR_FIELDS = {"election_date", "mazbata_date", "type", "council_weekday"}
+# Facts the due dates depend on (election and mazbata dates, the election's kind — a re-run counts
+# the legal deadline from the general election —, the council's meeting rule).
+ANCHOR_FIELDS = {"election_date", "mazbata_date", "type", "council_weekday", "election_kind",
+                 "general_election_date"}
 
 
 def clean_text(value) -> str:
@@ -66,6 +69,9 @@ def _json(value):
 # -- the municipality -----------------------------------------------------------------------------
 
 def clean_municipality(data: dict, current: Municipality | None = None) -> dict:
+    if current is not None:  # a form without the election kind keeps it: a re-run never becomes general unasked
+        data = {"election_kind": current.election_kind,
+                "general_election_date": current.general_election_date or "", **data}
     errors: dict[str, str] = {}
     values = {"name": clean_text(data.get("name")),
               "province": _PROVINCE_KEYS.get(tr_lower(clean_text(data.get("province")))),
@@ -126,7 +132,8 @@ def parse_date(raw) -> date | None:
 def _dates(data: dict, errors: dict) -> dict:
     out = {}
     messages = {"election_date": _("Seçim tarihi geçerli bir tarih değil (GG.AA.YYYY)."),
-                "mazbata_date": _("Mazbata tarihi geçerli bir tarih değil (GG.AA.YYYY).")}
+                "mazbata_date": _("Mazbata tarihi geçerli bir tarih değil (GG.AA.YYYY)."),
+                "general_election_date": _("Genel seçim tarihi geçerli bir tarih değil (GG.AA.YYYY).")}
     for key, message in messages.items():
         try:
             out[key] = parse_date(data.get(key))
@@ -137,7 +144,32 @@ def _dates(data: dict, errors: dict) -> dict:
         errors["election_date"] = _("Seçim tarihi boş olamaz.")
     if out["election_date"] and out["mazbata_date"] and out["mazbata_date"] < out["election_date"]:
         errors["mazbata_date"] = _("Mazbata tarihi seçim tarihinden önce olamaz.")
+    out["election_kind"] = clean_text(data.get("election_kind")) or election.GENERAL
+    _election_errors(out, errors)
     return out
+
+
+def _election_errors(out: dict, errors: dict) -> None:
+    """A re-run needs its general election's date (the legal deadline counts from it), before the
+    re-run and at most election.RERUN_MAX_MONTHS months before it; the other kinds take none."""
+    if out["election_kind"] not in ELECTION_KINDS:
+        errors["election_kind"] = _("Seçim türü listeden seçilmelidir (genel, yenileme, ara).")
+        return
+    if out["election_date"] is None or "general_election_date" in errors:
+        return
+    try:
+        election.check(out["election_date"], out["election_kind"], out["general_election_date"])
+    except election.ElectionError as exc:
+        messages = {
+            election.RERUN_WITHOUT_GENERAL: _("Yenileme seçiminde genel seçim tarihi girilmelidir: yasal süre "
+                                              "(5393 md. 41) genel seçim gününden sayılır."),
+            election.GENERAL_NOT_BEFORE_RERUN: _("Genel seçim tarihi yenileme seçiminin tarihinden önce olmalıdır."),
+            election.GENERAL_TOO_EARLY: _("Genel seçim tarihi yenileme seçiminden en fazla %(months)d ay önce "
+                                          "olabilir; tarihi denetleyin.", months=election.RERUN_MAX_MONTHS),
+            election.GENERAL_DATE_NOT_FOR_KIND: _("Genel seçim tarihi yalnızca yenileme seçiminde girilir; genel "
+                                                  "seçimde ve ara seçimde yasal süre seçim gününden sayılır."),
+        }
+        errors["general_election_date"] = messages[exc.code]
 
 
 def create_municipality(actor, data: dict) -> Municipality:

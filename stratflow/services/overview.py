@@ -84,6 +84,8 @@ class Overview:
     risk: risk.Risk | None = None
     compliance: compliance.Compliance | None = None
     planned: dict = field(default_factory=dict)  # phase key -> planned working days (risk share)
+    deadline_counts_from: date | None = None      # the election day (a re-run's: the general election's)
+    election_kind: str = "genel"
 
     @property
     def overdue(self) -> int:
@@ -156,7 +158,8 @@ def summarize(municipality, instance, records: list, today: date, cal: calendars
         next_meeting=next((m.date for m in sched.meetings if m.date >= today), None),
         target_meeting=meeting, target_entered=entered, extraordinary_needed=sched.target.extraordinary_needed,
         overdue_tasks=overdue, risk=assessed, compliance=judged,
-        planned={s.key: round(days, 1) for s, days in zip(counted, spans, strict=True)})
+        planned={s.key: round(days, 1) for s, days in zip(counted, spans, strict=True)},
+        deadline_counts_from=sched.deadline_counts_from, election_kind=sched.election_kind)
 
 
 @lru_cache(maxsize=8192)

@@ -15,6 +15,7 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .. import calendar
 from ..calendar import WEEKDAYS, reminder_policy, rules, timeline
 from ..calendar.reminder_policy import PolicyError
 from ..extensions import db
@@ -22,7 +23,7 @@ from ..models import CouncilMeetingDate, LeaveDay, Municipality, MunicipalitySet
 from ..models.settings import DEFAULT_RECESS_MONTH
 from ..models.task import open_tasks_of_municipalities
 from ..parsing import parse_int
-from . import NotFound, ServiceError, access, audit, deadlines, transition, valid_id, versions
+from . import NotFound, ServiceError, access, audit, calendars, deadlines, transition, valid_id, versions
 from .calendars import MAX_COUNTDOWN_DAYS, default_policy
 from .definitions import current_version
 from .municipalities import clean_text, invalid, parse_date
@@ -174,6 +175,14 @@ def update_settings(actor, municipality: Municipality, data: dict) -> dict:
     transition.refresh_due_dates(municipality.id, actor)
     _recompute_reminders([municipality.id])  # the reminder policy may have changed
     return changes
+
+
+def recess_notes(municipality: Municipality) -> list[str]:
+    """Sentences on a recess month that hurts the plan cycle (the legal deadline's month of the
+    municipality's election, April: the activity report), in the reader's language."""
+    sched = calendars.of(municipality).schedule
+    locale = str(get_locale() or "tr")
+    return [calendar.describe(w, locale) for w in calendar.recess_warnings(sched.recess_month, sched.legal_deadline)]
 
 
 # -- administrative-leave days (national; the administrator keeps them) ----------------------------

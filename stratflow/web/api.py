@@ -20,7 +20,19 @@ from flask_babel import gettext as _
 
 from ..extensions import csrf
 from ..parsing import contains_nul
-from ..services import Forbidden, NotFound, ServiceError, access, accounts, forms, instances, progress, tasks
+from ..services import (
+    Forbidden,
+    NotFound,
+    ServiceError,
+    access,
+    accounts,
+    calendars,
+    forms,
+    instances,
+    municipalities,
+    progress,
+    tasks,
+)
 from ..services import instance_actions as actions
 from . import api_json, unit_of_work
 
@@ -159,7 +171,8 @@ def _task_detail(record, actionable: bool):
 
 
 def _instance_detail(instance):
-    return api_json.instance_detail(instance, progress.instance_view(instance))
+    return api_json.instance_detail(instance, progress.instance_view(instance),
+                                    calendars.of(instance.municipality).schedule)
 
 
 @bp.get("/tasks")
@@ -215,6 +228,56 @@ def create_instance(user):
 @token_required
 def get_instance(user, instance_id):
     return _instance_detail(_visible_instance(user, instance_id))
+
+
+# -- municipalities (the facts of the web form; services/municipalities.py checks them) --------
+
+def _managed_municipality(user, municipality_id: int):
+    try:
+        return access.municipality_for(user, municipality_id, manage=True)
+    except NotFound:
+        raise NotFound(_("Belediye bulunamadı.")) from None
+
+
+def _municipality_body(m):
+    return api_json.municipality(m, calendars.of(m).schedule)
+
+
+def _form_values(data: dict) -> dict:
+    """JSON values as the form's strings (None: an empty field)."""
+    return {k: "" if v is None else str(v) for k, v in data.items()}
+
+
+@bp.post("/municipalities")
+@token_required
+def create_municipality(user):
+    if not user.is_admin:
+        raise NotFound(_("Belediye bulunamadı."))
+    data = json_body("MunicipalityCreate")
+    m = municipalities.create_municipality(user, _form_values(data))
+    response = make_response(_municipality_body(m), 201)
+    response.headers["Location"] = url_for("api.get_municipality", municipality_id=m.id)
+    return response
+
+
+@bp.get("/municipalities/<int:municipality_id>")
+@token_required
+def get_municipality(user, municipality_id):
+    return _municipality_body(_managed_municipality(user, municipality_id))
+
+
+@bp.patch("/municipalities/<int:municipality_id>")
+@token_required
+def update_municipality(user, municipality_id):
+    m = _managed_municipality(user, municipality_id)
+    data = json_body("MunicipalityUpdate")
+    current = {"name": m.name, "province": m.province, "type": m.type, "population": m.population,
+               "election_date": m.election_date.isoformat(), "election_kind": m.election_kind,
+               "general_election_date": m.general_election_date, "mazbata_date": m.mazbata_date,
+               "council_weekday": m.council_weekday}
+    current = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in current.items()}
+    municipalities.update_municipality(user, m, _form_values({**current, **data}))
+    return _municipality_body(m)
 
 
 @bp.get("/openapi.yaml")

@@ -63,9 +63,24 @@ def instance_summary(i) -> dict:
     }
 
 
-def instance_detail(i, view) -> dict:
-    """`view` is services.progress.InstanceView of the instance."""
+def election(schedule) -> dict:
+    """The election a schedule (stratflow.calendar.Schedule) counts from, and its legal deadline."""
+    return {"kind": schedule.election_kind, "date": iso(schedule.election_date),
+            "general_election_date": iso(schedule.general_election_date),
+            "deadline_counts_from": iso(schedule.deadline_counts_from), "legal_deadline": iso(schedule.legal_deadline)}
+
+
+def municipality(m, schedule) -> dict:
+    return {"id": m.id, "name": m.name, "province": m.province, "type": m.type, "population": m.population,
+            "election_date": iso(m.election_date), "election_kind": m.election_kind,
+            "general_election_date": iso(m.general_election_date), "mazbata_date": iso(m.mazbata_date),
+            "council_weekday": m.council_weekday, "election": election(schedule)}
+
+
+def instance_detail(i, view, schedule) -> dict:
+    """`view` is services.progress.InstanceView of the instance, `schedule` its municipality's."""
     body = instance_summary(i)
+    body["election"] = election(schedule)
     body["started_by"] = person(i.started_by)
     body["open_tasks"] = [{
         "id": t.id, "bpmn_id": t.bpmn_id, "name": t.name, "role": t.role, "unit": ref(t.unit),

@@ -13,6 +13,8 @@ ROLE_LABELS = {
     "board_member": _l("Kurul üyesi"), "council_clerk": _l("Yazı İşleri"),
     "consultant": _l("Danışman"),
 }
+ELECTION_KIND_LABELS = {"genel": _l("Genel seçim"), "yenileme": _l("Yenileme seçimi (YSK kararıyla)"),
+                        "ara": _l("Ara seçim")}
 TASK_STATES = {"open": _l("Açık"), "completed": _l("Tamamlandı"), "cancelled": _l("İptal edildi"),
                "rewound": _l("Geri alındı")}
 INSTANCE_STATUSES = {"running": _l("Yürütülüyor"), "completed": _l("Tamamlandı"),
@@ -68,6 +70,7 @@ def init_app(app) -> None:
         return {
             "role_label": lambda r: ROLE_LABELS.get(r, r or "—"),
             "state_label": lambda s: TASK_STATES.get(s, s),
+            "election_kind_label": lambda k: ELECTION_KIND_LABELS.get(k, k),
             "status_label": lambda s: INSTANCE_STATUSES.get(s, s),
             "action_label": lambda a: ACTIONS.get(a, a),
             "nav": {"municipalities": show_municipalities,

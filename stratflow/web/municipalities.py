@@ -6,6 +6,7 @@ Every form is posted back to a page that re-shows it with Turkish messages on ba
 """
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
@@ -14,11 +15,22 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import calendar
 from ..parsing import parse_int
-from ..services import NotFound, ServiceError, access, calendars, imports, municipalities, people, settings
+from ..services import (
+    NotFound,
+    ServiceError,
+    access,
+    calendars,
+    imports,
+    municipalities,
+    municipality_import,
+    people,
+    settings,
+)
 from . import unit_of_work
 from .forms import ActionForm
-from .labels import ROLE_LABELS
+from .labels import ELECTION_KIND_LABELS, ROLE_LABELS
 
 bp = Blueprint("municipalities", __name__)
 
@@ -40,6 +52,9 @@ class MunicipalityForm(FlaskForm):
                        choices=[("", _l("— seçin —")), *TYPE_LABELS.items()])
     population = StringField(_l("Nüfus"), render_kw={"inputmode": "numeric"})
     election_date = StringField(_l("Seçim tarihi"), render_kw={"type": "date"})
+    election_kind = SelectField(_l("Seçim türü"), validate_choice=False, choices=list(ELECTION_KIND_LABELS.items()))
+    general_election_date = StringField(_l("Genel seçim tarihi (yalnızca yenileme seçiminde)"),
+                                        render_kw={"type": "date"})
     mazbata_date = StringField(_l("Mazbata tarihi"), render_kw={"type": "date"})
     council_weekday = SelectField(_l("Meclis toplantı günü"), validate_choice=False,
                                   choices=[("", _l("— seçin —")), *WEEKDAY_LABELS.items()])
@@ -96,6 +111,10 @@ class PersonEditForm(PersonForm):
                              render_kw={"autocomplete": "new-password"})
 
 
+class MunicipalityImportForm(FlaskForm):
+    file = FileField(_l("Dosya (.csv ya da .xlsx)"), render_kw={"accept": ".csv,.xlsx"})
+
+
 class ImportForm(FlaskForm):
     kind = SelectField(_l("İçe aktarılacak kayıtlar"), validate_choice=False, choices=list(KIND_LABELS.items()))
     file = FileField(_l("Dosya (.csv ya da .xlsx)"), render_kw={"accept": ".csv,.xlsx"})
@@ -145,7 +164,8 @@ def _back(municipality_id: int, anchor: str | None = None):
 
 def _facts(m) -> dict:
     return {"name": m.name, "province": m.province, "type": m.type, "population": str(m.population),
-            "election_date": m.election_date.isoformat(),
+            "election_date": m.election_date.isoformat(), "election_kind": m.election_kind,
+            "general_election_date": m.general_election_date.isoformat() if m.general_election_date else "",
             "mazbata_date": m.mazbata_date.isoformat() if m.mazbata_date else "",
             "council_weekday": m.council_weekday}
 
@@ -165,7 +185,7 @@ def _settings_context(m, form=None, rule_values=None, rule_errors=None) -> dict:
             "phase_tasks": settings.phase_tasks(),
             "rule_values": rule_values if rule_values is not None else
             {k[len("rule_"):]: v for k, v in data.items() if k.startswith("rule_")},
-            "rule_errors": rule_errors or {},
+            "rule_errors": rule_errors or {}, "recess_notes": settings.recess_notes(m),
             "default_policy": policy, "default_countdown": tuple(config["COUNTDOWN_DAYS"])}
 
 
@@ -182,6 +202,7 @@ def _page(m, status: int = 200, **parts):
         usage=municipalities.unit_usage(m), unit_names={u.id: u.name for u in m.units}, people=people_rows,
         action_form=ActionForm(formdata=None), columns=imports.COLUMNS, role_names=imports.ROLE_NAMES,
         max_rows=current_app.config.get("IMPORT_MAX_ROWS", 2000), type_label=TYPE_LABELS.get,
+        schedule=calendars.of(m).schedule,
         weekday_label=WEEKDAY_LABELS.get, **context), status
 
 
@@ -203,17 +224,55 @@ def new():
     if not current_user.is_admin:
         abort(404)
     if request.method == "GET":
-        form = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday"})
-        return render_template("municipalities/new.html", form=form)
+        form = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday", "election_kind": "genel"})
+        return _new_page(form)
     form = MunicipalityForm()
     _submitted(form)
     municipality, error = _commit(municipalities.create_municipality, current_user, form.data)
     if error:
         status = _refuse(error, form)
-        return render_template("municipalities/new.html", form=form), status
+        return _new_page(form, status)
     flash(_("“%(name)s” oluşturuldu. Şimdi harcama birimlerini ve kişileri ekleyin.", name=municipality.name),
           "success")
     return _back(municipality.id)
+
+
+def _new_page(form, status: int = 200, import_form=None, import_lines=()):
+    return render_template("municipalities/new.html", form=form,
+                           import_form=import_form or MunicipalityImportForm(formdata=None),
+                           import_lines=list(import_lines), columns=imports.COLUMNS[municipality_import.KIND],
+                           max_rows=current_app.config.get("IMPORT_MAX_ROWS", 2000)), status
+
+
+@bp.route("/municipalities/import", methods=["POST"])
+@login_required
+def import_municipalities():
+    if not current_user.is_admin:
+        abort(404)
+    form = MunicipalityImportForm()
+    _submitted(form)
+    blank = MunicipalityForm(formdata=None, data={"council_weekday": "tuesday", "election_kind": "genel"})
+    upload = form.file.data
+    if upload is None or not upload.filename:
+        form.file.errors = [_("Yüklenecek dosyayı seçin.")]
+        flash(_("Yüklenecek dosyayı seçin."), "error")
+        return _new_page(blank, 422, form)
+    count, error = _commit(municipality_import.import_municipalities, current_user, upload.filename, upload.read(),
+                           current_app.config.get("IMPORT_MAX_ROWS", 2000))
+    if error:
+        flash(error.message, "error")
+        return _new_page(blank, STATUS_BY_CODE.get(error.code, 400), form, getattr(error, "lines", []))
+    flash(_("%(n)d belediye içe aktarıldı.", n=count), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/municipalities/import/municipalities.xlsx")
+@login_required
+def import_municipalities_template():
+    if not current_user.is_admin:
+        abort(404)
+    return Response(imports.template_xlsx(municipality_import.KIND), mimetype=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="belediyeler.xlsx"'})
 
 
 @bp.route("/municipalities/<int:municipality_id>")
@@ -228,7 +287,10 @@ def update(municipality_id):
     m = _managed(municipality_id)
     form = MunicipalityForm()
     _submitted(form)
-    changes, error = _commit(municipalities.update_municipality, current_user, m, form.data)
+    # a post without the election fields (an older page) keeps them as stored: never a silent change
+    data = {k: v for k, v in form.data.items()
+            if k in request.form or k not in ("election_kind", "general_election_date")}
+    changes, error = _commit(municipalities.update_municipality, current_user, m, data)
     if error:
         return _page(m, _refuse(error, form), form=form)
     flash(_("Belediye bilgileri kaydedildi.") if changes else _("Değişiklik yok."), "success")
@@ -262,7 +324,18 @@ def _meetings_page(m, form=None, status: int = 200):
         entered=settings.entered_meeting_rows(m), form=form or MeetingForm(formdata=None),
         action_form=ActionForm(formdata=None), can_edit=settings.can_enter_meetings(current_user, m.id),
         can_manage=access.can_manage(current_user, m.id), source_label=SOURCE_LABELS.get,
+        notes=_notes, other_notes=_notes(_schedule_notes(sched)),
         month_names=MONTH_LABELS), status
+
+
+def _notes(warnings) -> list[str]:
+    return [calendar.describe(w, str(get_locale() or "tr")) for w in warnings]
+
+
+def _schedule_notes(sched) -> list:
+    """The schedule's warnings but those the meetings table shows beside their meeting."""
+    shown = [w for m in sched.meetings for w in m.warnings]
+    return [w for w in sched.warnings if w not in shown]
 
 
 def _meetings_municipality(municipality_id: int, edit: bool = False):
