@@ -151,6 +151,7 @@ class Transition:
             unit_id=_unit_id(human.data.get(props.get("unitVariable")) if props.get("unitVariable") else None,
                              self.ctx.calendar.unit_ids),
             form=props.get("formJsonSchemaFilename"), state="open", created_at=utcnow(),
+            draft=_start_values(human.data, props.get("formStartVariable")),
             due_date=deadlines.due_date(self.ctx, human) or deadlines.iso_date(
                 human.data.get(props["dueDateVariable"]) if props.get("dueDateVariable") else None))
 
@@ -279,3 +280,14 @@ def _unit_id(value, unit_ids: frozenset) -> int | None:
     if isinstance(value, dict):
         value = value.get("id")
     return value if isinstance(value, int) and not isinstance(value, bool) and value in unit_ids else None
+
+
+def _start_values(data: dict, path: str | None) -> dict | None:
+    """The form's starting values: the task-data object the model names (`formStartVariable`,
+    a dotted path such as "unit.start_values"), e.g. the indicators a unit reports on."""
+    if not path:
+        return None
+    value = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return dict(value) if isinstance(value, dict) else None
