@@ -45,7 +45,8 @@ def _unit_actuals() -> Node:
                 "sayısı ya da bağlantı) yazın. Planlanan değer ve başlangıç değeri tabloda gösterilir; "
                 "sapma varsa nedenini açıklamada belirtin. " + RULE + REGULATION + " (izleme); " + GUIDE
                 + ", izleme ve değerlendirme.",
-                formDataVariable="actuals", unitVariable="unit", formStartVariable="unit.start_values")
+                formDataVariable="actuals", unitVariable="unit", formStartVariable="unit.start_values",
+                nameTemplate="{unit[indicator_count]} göstergenin {period_label} gerçekleşme değerlerini gir")
     node.mi = ("monitoring_units", "unit_actuals", "unit", "actuals")
     node.script = "actuals = dict(actuals, unit={'id': unit['id'], 'name': unit['name']})"
     return node

@@ -23,6 +23,8 @@ permission check is here, so every caller (web, API, command line, scheduler) ge
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -147,7 +149,8 @@ class Transition:
         instance, props = self.instance, human.properties
         return TaskRecord(
             id=human.id, instance_id=instance.id, municipality_id=instance.municipality_id,
-            bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, role=self.ctx.version.role_of_lane(human.lane),
+            bpmn_id=human.bpmn_id, name=_task_name(human), lane=human.lane,
+            role=self.ctx.version.role_of_lane(human.lane),
             unit_id=_unit_id(human.data.get(props.get("unitVariable")) if props.get("unitVariable") else None,
                              self.ctx.calendar.unit_ids),
             form=props.get("formJsonSchemaFilename"), state="open", created_at=utcnow(),
@@ -291,3 +294,23 @@ def _start_values(data: dict, path: str | None) -> dict | None:
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return dict(value) if isinstance(value, dict) else None
+
+
+_ATTRIBUTE_ACCESS = re.compile(r"\{[^}]*(\.|__|!|:)")
+
+
+class _Values(dict):
+    def __missing__(self, key):
+        raise KeyError(key)
+
+
+def _task_name(human: engine.HumanTask) -> str:
+    """The task's name in the inbox: the model's `nameTemplate` filled from the task data ("{unit[
+    indicator_count]} göstergenin {period_label} gerçekleşmelerini girin"), else the element's name."""
+    template = human.properties.get("nameTemplate")
+    if not template or _ATTRIBUTE_ACCESS.search(template):  # item access only: no attributes of objects
+        return human.name
+    try:
+        return template.format_map(_Values(human.data))[:300]
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return human.name
