@@ -18,11 +18,11 @@ from stratflow.documents import build, default_template, sample_facts
 from stratflow.documents.render import render
 from stratflow.extensions import db
 from stratflow.models import Municipality, TaskRecord, User
-from stratflow.services import ServiceError, forms, situation, tasks
+from stratflow.services import ServiceError, accounts, forms, situation, tasks
 
 from .conftest import signed_in
 from .midway import DOMAIN, STEP_DATA, moment, seed
-from .test_api import snapshot
+from .test_api import Api, snapshot
 from .test_strategic_plan import FORMS, add_person
 
 TODAY = date(2026, 3, 2)
@@ -48,11 +48,8 @@ def _user(email) -> User:
     return db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
 
 
-def _refused(bpmn_id: str, data: dict, locale: str = "tr") -> dict:
+def _refused(bpmn_id: str, data: dict) -> dict:
     """Complete `bpmn_id` with bad `data` as the team member: the field errors; nothing changed."""
-    member = _user(TEAM_MEMBER)
-    member.locale = locale
-    db.session.commit()
     before = snapshot()
     record = _open(bpmn_id)
     with pytest.raises(ServiceError) as refused:
@@ -61,6 +58,19 @@ def _refused(bpmn_id: str, data: dict, locale: str = "tr") -> dict:
     assert refused.value.code == "validation"
     assert snapshot() == before
     return refused.value.field_errors
+
+
+def _refused_in_english(app, bpmn_id: str, data: dict) -> dict:
+    """The same through the API, as the team member reading English."""
+    member = _user(TEAM_MEMBER)
+    member.locale = "en"
+    _token, secret = accounts.create_token(member, "test")
+    db.session.commit()
+    before = snapshot()
+    response = Api(app, secret).post(f"/tasks/{_open(bpmn_id).id}/complete", data)
+    assert response.status_code == 422 and response.headers["Content-Language"] == "en"
+    assert snapshot() == before
+    return response.get_json()["error"]["fields"]
 
 
 # -- priority and codes (no database) ------------------------------------------------------------
@@ -105,12 +115,12 @@ def test_stakeholder_matrix_and_consultation_are_checked(scenario):
     }
 
 
-def test_stakeholder_degrees_and_kinds_are_required_in_english_too(scenario):
+def test_stakeholder_degrees_and_kinds_are_required_in_english_too(scenario, app):
     data = copy.deepcopy(STEP_DATA["stakeholder_analysis"])
     for key in ("kind", "category", "impact", "importance", "areas"):
         del data["stakeholders"][0][key]
     data["stakeholders"][1]["priority"] = "high"  # computed, never entered
-    errors = _refused("stakeholder_analysis", data, locale="en")
+    errors = _refused_in_english(app, "stakeholder_analysis", data)
     assert errors == {
         "stakeholders-0-kind": "Choose internal or external.",
         "stakeholders-0-category": "Choose institution, person or group.",
@@ -123,7 +133,7 @@ def test_stakeholder_degrees_and_kinds_are_required_in_english_too(scenario):
     }
 
 
-def test_pestle_needs_a_classification_and_swot_its_source(scenario):
+def test_pestle_needs_a_classification_and_swot_its_source(scenario, app):
     data = copy.deepcopy(STEP_DATA["environment_analysis"])
     del data["pestle"][1]["classification"]  # the only threat
     data["pestle"][0]["category"] = "religious"
@@ -138,8 +148,7 @@ def test_pestle_needs_a_classification_and_swot_its_source(scenario):
         "threats-0-source": "PESTLE tablosunda tehdit olarak sınıflandırılmış bir etken yok: etkeni ekleyin ya da "
                             "kaynağı düzeltin.",
     }
-    english = _refused("environment_analysis", {"pestle": [], "strengths": [{"item": "x", "source": "internal"}]},
-                       locale="en")
+    english = _refused_in_english(app, "environment_analysis", {"strengths": [{"item": "x", "source": "internal"}]})
     assert english == {"pestle": "Enter at least one PESTLE factor.", "weaknesses": "Enter at least one item.",
                        "opportunities": "Enter at least one item.", "threats": "Enter at least one item."}
 

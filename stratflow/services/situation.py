@@ -19,6 +19,7 @@ the guide: the form declares it (`x-strong-from` on the stakeholders table, defa
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from ..i18n import tr_upper
 
@@ -106,6 +107,13 @@ def _text(value) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
 def stakeholders(data: dict, locale: str = "tr", strong_from: int = STRONG_FROM) -> list[dict]:
     """The prioritisation table (Tablo 4): highest score first, entry order among equals."""
     rows = []
@@ -186,25 +194,25 @@ def findings(data: dict, locale: str = "tr") -> list[dict]:
 
 def surveys(data: dict, locale: str = "tr") -> list[dict]:
     found = [{"audience": row.get("audience"), "label": label(AUDIENCE, row.get("audience"), locale),
-              "date": _text(row.get("survey_date")), "respondents": row.get("respondents"),
+              "date": _day(row.get("survey_date")), "respondents": row.get("respondents"),
               "summary": _text(row.get("summary")), "document": _text(row.get("document"))}
              for row in _rows(data.get("surveys"))]
     if not found:  # the earlier form: respondent counts and one report
         for audience in AUDIENCE:
             count = data.get(f"{audience}_survey_respondents")
             if isinstance(count, int) and count:
-                found.append({"audience": audience, "label": label(AUDIENCE, audience, locale), "date": "",
+                found.append({"audience": audience, "label": label(AUDIENCE, audience, locale), "date": None,
                               "respondents": count, "summary": "",
                               "document": _text(data.get("survey_results_document"))})
     return found
 
 
 def workshops(data: dict) -> list[dict]:
-    found = [{"date": _text(row.get("workshop_date")), "participants": row.get("participants"),
+    found = [{"date": _day(row.get("workshop_date")), "participants": row.get("participants"),
               "topic": _text(row.get("topic")), "summary": _text(row.get("summary")),
               "document": _text(row.get("document"))} for row in _rows(data.get("workshops"))]
-    if not found and _text(data.get("workshop_date")):
-        found.append({"date": _text(data.get("workshop_date")), "participants": None, "topic": "", "summary": "",
+    if not found and _day(data.get("workshop_date")):
+        found.append({"date": _day(data.get("workshop_date")), "participants": None, "topic": "", "summary": "",
                       "document": ""})
     return found
 
