@@ -240,9 +240,17 @@ def test_consolidated_view(scenario, client):
     assert _texts(tree, "workshops")[0][1:3] == ["4 Haziran 2024", "38"]
 
 
-def test_situation_page_is_for_who_sees_the_instance(scenario, client):
-    browser = signed_in(client, "fen@camlitepe.bel.tr")  # a unit manager
-    assert browser.get(f"/instances/{scenario['instance_id']}/situation").status_code == 404
+def test_situation_page_is_for_the_instance_viewers_the_team_and_the_board(scenario, client, app):
+    url = f"/instances/{scenario['instance_id']}/situation"
+    assert signed_in(client, "fen@camlitepe.bel.tr").get(url).status_code == 404  # a unit manager
+    assert signed_in(app.test_client(), COORDINATOR).get("/instances/999/situation").status_code == 404
+    member = signed_in(app.test_client(), TEAM_MEMBER)
+    assert member.get(f"/instances/{scenario['instance_id']}").status_code == 404  # not the instance page …
+    assert member.get(url).status_code == 200                                       # … but the analysis
+    task = lxml_html.fromstring(member.get(f"/tasks/{_open('stakeholder_analysis').id}").get_data(as_text=True))
+    assert task.xpath('//*[@data-test="situation-link"]/a/@href') == [url]
+    plan = lxml_html.fromstring(member.get(f"/tasks/{_open('plan_evaluation').id}").get_data(as_text=True))
+    assert not plan.xpath('//*[@data-test="situation-link"]')
 
 
 # -- the plan skeleton ---------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from datetime import date
 from ..i18n import tr_upper
 
 STRONG_FROM = 3
+# Steps whose task page links to the consolidated analysis: the team's, the findings, the board's adoption.
+SHOWN_ON = ("stakeholder_analysis", "environment_analysis", "findings_needs", "analysis_adoption")
 TR, EN = 0, 1
 
 KIND = {"internal": ("İç", "Internal"), "external": ("Dış", "External")}

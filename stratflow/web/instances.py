@@ -51,8 +51,11 @@ def show(instance_id):
 @bp.route("/instances/<int:instance_id>/situation")
 @login_required
 def situation(instance_id):
-    """The consolidated situation analysis, read-only (who may see the instance page)."""
-    instance = _instance(instance_id)
+    """The consolidated situation analysis, read-only (the instance's viewers, the team, the board)."""
+    try:
+        instance = access.situation_for(current_user, instance_id)
+    except NotFound:
+        abort(404)
     return render_template("instances/situation.html", instance=instance,
                            analysis=instance_page.situation_analysis(instance, str(get_locale() or "tr")))
 
