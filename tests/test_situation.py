@@ -18,7 +18,7 @@ from stratflow.documents import build, default_template, sample_facts
 from stratflow.documents.render import render
 from stratflow.extensions import db
 from stratflow.models import Municipality, TaskRecord, User
-from stratflow.services import ServiceError, accounts, forms, situation, tasks
+from stratflow.services import ServiceError, accounts, situation, tasks
 
 from .conftest import signed_in
 from .midway import DOMAIN, STEP_DATA, moment, seed
@@ -303,8 +303,13 @@ def test_plan_skeleton_still_reads_the_earlier_free_text_forms():
     assert _table(document, "No", "Anket")[1][1:4] == ["İç paydaş anketi", "—", "120"]
 
 
-def test_every_form_of_the_analysis_declares_only_known_checks():
+def test_forms_declare_only_checks_the_server_runs(app):
+    from stratflow.engine.lint_model import FORM_CHECKS, form_problem
     from stratflow.services.situation_checks import CHECKS
+    assert set(CHECKS) == FORM_CHECKS
     for schema in FORMS.values():
-        assert set(schema.get("x-checks", ())) <= set(CHECKS)
-    assert forms.validate(FORMS["findings_needs.schema.json"], STEP_DATA["findings_needs"]) == {}
+        assert set(schema.get("x-checks", ())) <= FORM_CHECKS
+    with app.test_request_context():
+        problem = str(form_problem({"type": "object", "x-checks": ["stakeholder_matrix", "magic"]}))
+    assert problem == ("bilinmeyen denetim (x-checks): magic; bilinenler: consultation_records, stakeholder_matrix, "
+                       "swot_from_pestle")
