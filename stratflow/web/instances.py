@@ -57,7 +57,8 @@ def situation(instance_id):
     except NotFound:
         abort(404)
     return render_template("instances/situation.html", instance=instance,
-                           analysis=instance_page.situation_analysis(instance, str(get_locale() or "tr")))
+                           analysis=instance_page.situation_analysis(instance, str(get_locale() or "tr")),
+                           instance_link=access.can_view_instance(current_user, instance))
 
 
 @bp.route("/instances/<int:instance_id>/diagram.bpmn")
