@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import copy
 import io
+import subprocess
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
@@ -18,6 +20,7 @@ from stratflow.documents import build, default_template, sample_facts
 from stratflow.documents.render import render
 from stratflow.extensions import db
 from stratflow.models import Municipality, TaskRecord, User
+from stratflow.pdf import docx_to_pdf, soffice_binary
 from stratflow.services import ServiceError, accounts, situation, tasks
 
 from .conftest import signed_in
@@ -26,6 +29,7 @@ from .test_api import Api, snapshot
 from .test_strategic_plan import FORMS, add_person
 
 TODAY = date(2026, 3, 2)
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 TEAM_MEMBER = f"deniz.acar@{DOMAIN}"
 COORDINATOR = f"sgm@{DOMAIN}"
 
@@ -286,6 +290,31 @@ def test_plan_skeleton_fills_the_guides_tables():
     sources = [row[2] for t in with_data.tables if [c.text for c in t.rows[0].cells] == ["No", "Madde", "Kaynağı"]
                for row in ([c.text for c in r.cells] for r in t.rows[1:])]
     assert sources == ["Kuruluş içi analiz", "Birim girdisi", "PESTLE analizi", "PESTLE analizi"]
+
+
+@pytest.mark.skipif(soffice_binary() is None, reason="LibreOffice is not installed")
+def test_plan_skeleton_situation_pages_as_pdf(tmp_path):
+    """The situation-analysis pages print: the matrix's repeated columns stay inside the page."""
+    facts = sample_facts()
+    data = {**facts["data"], **STEP_DATA["stakeholder_analysis"], **STEP_DATA["environment_analysis"],
+            **STEP_DATA["findings_needs"]}
+    data["activity_areas"] = [{"code": f"FA{n}", "name": f"Alan {n}"} for n in range(1, 9)]
+    data["stakeholders"] = [dict(s, areas="FA1 FA2 FA3 FA4 FA5 FA6 FA7 FA8") for s in data["stakeholders"]]
+    facts["data"] = data
+    (tmp_path / "plan.pdf").write_bytes(docx_to_pdf(render(default_template("plan_skeleton"),
+                                                           build("plan_skeleton", facts))))
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "plan.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "Birlikte çalış" in text
+    matrix = text.split("Paydaş – ürün/hizmet matrisi")[1].split("Paydaş görüşlerinin alınması")[0]
+    assert "FA8" in matrix
+    row = next(line for line in matrix.splitlines() if line.strip().startswith("Mahalle"))
+    assert row.count("X") == 8  # every repeated column on the page
+    ARTIFACTS.mkdir(exist_ok=True)
+    number = next(i for i, p in enumerate(text.split("\f"), 1)
+                  if any(line.split()[:1] == ["Paydaş"] and "FA8" in line for line in p.splitlines()))
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(number), "-l", str(number), str(tmp_path / "plan.pdf"),
+                    str(ARTIFACTS / "document-plan_skeleton-situation")], check=True)
 
 
 def test_plan_skeleton_still_reads_the_earlier_free_text_forms():

@@ -206,7 +206,7 @@ PLAN = [
     "kurulacak ilişki, paydaş etki/önem matrisindeki yerine göre belirlenmiştir.",
     ("table", ["No", "Paydaş", "İç / dış", "Niteliği", "Etki", "Önem", "Öncelik", "İlişki"],
      ["no", "name", "kind", "category", "impact", "importance", "score", "priority"], "s in stakeholders",
-     (0.9, 4.3, 1.5, 2.3, 1.2, 1.4, 1.7, 2.7), 9),
+     (0.9, 3.9, 1.5, 2.1, 1.3, 1.5, 1.9, 2.9), 9),
     ("h3", "Paydaş – ürün/hizmet matrisi"),
     ("matrix", "Paydaş", "c in stakeholder_matrix.codes", "r in stakeholder_matrix.rows", "r.name",
      "x in r.cells", 5, 11, 9),
