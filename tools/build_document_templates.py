@@ -178,10 +178,9 @@ def matrix_table(doc, corner: str, columns: str, rows: str, row_label: str, cell
     table.style = doc.styles["Table Grid"]
     column = columns.split(" in ")[0].strip()
     cell = cells.split(" in ")[0].strip()
-    header = table.rows[0].cells
-    for target, text in zip(header, ("{corner}", f"{{%tc for {columns} %}}", f"{{{{ {column} }}}}",
-                                     "{%tc endfor %}"), strict=True):
-        _cell_text(target, corner if text == "{corner}" else text, bold=True, size=size)
+    for target, text in zip(table.rows[0].cells, (corner, f"{{%tc for {columns} %}}", f"{{{{ {column} }}}}",
+                                                  "{%tc endfor %}"), strict=True):
+        _cell_text(target, text, bold=True, size=size)
         _shade(target, "D9E2F3")
     _cell_text(table.rows[1].cells[0], f"{{%tr for {rows} %}}", size=size)
     body = table.rows[2].cells
