@@ -183,7 +183,11 @@ def test_the_task_page_shows_the_messages_and_keeps_the_input(scenario, client):
     assert message == "Faaliyet alanları tablosunda olmayan kod: FA2."
     assert tree.xpath('//*[@data-error-for="surveys"]')[0].text_content().startswith("Paydaş görüşleri")
     assert tree.xpath('//select[@name="stakeholders-0-impact"]/option[@selected]/@value') == ["4"]
+    preview = [" ".join(c.text_content().split()) for c in tree.xpath('//*[@data-test="priority-preview"]//tbody//td')]
+    assert preview == ["Muhtarlar", "4", "5", "20", "Birlikte çalış"]  # computed from what was entered
     assert snapshot() == before
+    other = lxml_html.fromstring(browser.get(f"/tasks/{_open('environment_analysis').id}").get_data(as_text=True))
+    assert not other.xpath('//*[@data-test="priority-preview"]')
 
 
 # -- the consolidated view ----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ def _render(record, data, errors, status=200, actionable=None):
         task_docs=documents.for_task_page(record),
         situation_url=url_for("instances.situation", instance_id=record.instance_id)
         if record.bpmn_id in situation.SHOWN_ON else None,
+        priority_preview=situation.priority_preview(schema, data, locale),
         can_act=record.state == "open" and (access.can_act(current_user, record) if actionable is None
                                             else actionable)), status
 
