@@ -124,6 +124,7 @@ def test_stakeholder_degrees_and_kinds_are_required_in_english_too(scenario, app
     for key in ("kind", "category", "impact", "importance", "areas"):
         del data["stakeholders"][0][key]
     data["stakeholders"][1]["priority"] = "high"  # computed, never entered
+    del data["surveys"][0]["survey_date"]
     errors = _refused_in_english(app, "stakeholder_analysis", data)
     assert errors == {
         "stakeholders-0-kind": "Choose internal or external.",
@@ -132,6 +133,7 @@ def test_stakeholder_degrees_and_kinds_are_required_in_english_too(scenario, app
         "stakeholders-0-importance": "Choose the importance from 1 to 5.",
         "stakeholders-0-areas": "Enter the codes of the activity areas the stakeholder relates to (e.g. FA1, FA3).",
         "stakeholders-1-priority": "This form has no such field.",
+        "surveys-0-survey_date": "Enter the day the survey closed.",
         "activity_areas-1-code": "No stakeholder is related to this activity area: every activity area of the "
                                  "stakeholder–service matrix needs at least one stakeholder.",
     }
