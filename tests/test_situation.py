@@ -348,3 +348,21 @@ def test_forms_declare_only_checks_the_server_runs(app):
         problem = str(form_problem({"type": "object", "x-checks": ["stakeholder_matrix", "magic"]}))
     assert problem == ("bilinmeyen denetim (x-checks): magic; bilinenler: consultation_records, stakeholder_matrix, "
                        "swot_from_pestle")
+
+
+def test_the_consolidated_labels_are_the_forms_own():
+    """The page and the document name codes as the forms do (Turkish and English)."""
+    def options(form, *path):
+        node = FORMS[form]["properties"]
+        for part in path[:-1]:
+            node = node[part]["items"]["properties"]
+        return {o["const"]: (o["title"], o["x-title-en"]) for o in node[path[-1]]["oneOf"]}
+
+    assert options("stakeholder_analysis.schema.json", "stakeholders", "category") == situation.CATEGORY
+    assert options("stakeholder_analysis.schema.json", "surveys", "audience") == situation.AUDIENCE
+    assert options("environment_analysis.schema.json", "pestle", "category") == situation.PESTLE
+    assert options("environment_analysis.schema.json", "pestle", "classification") == situation.CLASSIFICATION
+    assert options("findings_needs.schema.json", "findings", "source") == situation.SOURCES
+    assert set(options("environment_analysis.schema.json", "strengths", "source")) <= set(situation.SOURCES)
+    assert set(options("environment_analysis.schema.json", "threats", "source")) <= set(situation.SOURCES)
+    assert set(options("stakeholder_analysis.schema.json", "stakeholders", "kind")) == set(situation.KIND)
