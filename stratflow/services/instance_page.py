@@ -166,5 +166,5 @@ def situation_analysis(instance, locale: str) -> dict:
     state (finished parallel branches included), else what the documents last gathered."""
     workflow = _workflow(instance)
     data = workflow.merged_data() if workflow is not None else document_jobs.source_data(instance)
-    strong = situation.strong_from(versions.of_instance(instance).forms.get(STAKEHOLDER_FORM) or {})
+    strong = situation.strong_degree(versions.of_instance(instance).forms.get(STAKEHOLDER_FORM) or {})
     return situation.consolidate(data, locale, strong or situation.STRONG_FROM)

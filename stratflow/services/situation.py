@@ -134,7 +134,7 @@ def stakeholders(data: dict, locale: str = "tr", strong_from: int = STRONG_FROM)
     return sorted(rows, key=lambda r: (-(r["score"] or 0), r["order"]))
 
 
-def strong_from(schema: dict) -> int | None:
+def strong_degree(schema: dict) -> int | None:
     """The form's strong degree (`x-strong-from` on its stakeholders table), None for other forms."""
     value = (schema.get("properties", {}).get("stakeholders") or {}).get("x-strong-from")
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -143,7 +143,7 @@ def strong_from(schema: dict) -> int | None:
 def priority_preview(schema: dict, data: dict, locale: str = "tr") -> list[dict] | None:
     """The prioritisation of the stakeholders entered so far (a draft or a refused submission), for
     the stakeholder form's own page; None for other forms or before any degree was entered."""
-    strong = strong_from(schema)
+    strong = strong_degree(schema)
     if strong is None or not isinstance(data, dict):
         return None
     rows = [r for r in stakeholders(data, locale, strong) if r["score"] is not None]
