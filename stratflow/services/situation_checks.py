@@ -5,8 +5,9 @@
 - stakeholder_matrix: activity-area codes and stakeholder names are unique; every code a
   stakeholder names is in the activity-area table; every activity area has a stakeholder (the
   guide's stakeholder–product/service matrix has no empty column).
-- consultation_records: at least one survey or workshop is recorded (the guide: stakeholders'
-  views are taken by surveys and workshops; 5393 art. 41 asks for them).
+- consultation_records: at least one survey or workshop is recorded (the guide takes the
+  stakeholders' views by surveys and workshops; 5393 art. 41 asks for the views of universities,
+  professional chambers and NGOs).
 - swot_from_pestle: an opportunity or threat whose source is PESTLE needs a PESTLE factor so
   classified.
 
