@@ -65,14 +65,12 @@ def steps(day=lambda d: d) -> list:
                              "evaluation": "Hedeflerin %70'i gerçekleşti."}),
         ("policy_analysis", {"legislation": [{"regulation": "5393 sayılı Belediye Kanunu", "article": "14"}],
                              "policy_documents": [{"document": "On İkinci Kalkınma Planı"}]}),
-        ("stakeholder_analysis", {"stakeholders": [{"name": "Mahalle muhtarları", "kind": "external",
-                                                    "priority": "high"}],
-                                  "consulted_bodies": "Balıkesir Üniversitesi; Mimarlar Odası",
-                                  "survey_results_document": "EBYS 2024/1234", "external_survey_respondents": 420}),
-        ("environment_analysis", {"strengths": "Deneyimli personel", "weaknesses": "Dağınık veri",
-                                  "opportunities": "Kırsal kalkınma destekleri", "threats": "Göç"}),
-        ("findings_needs", {"findings": [{"area": "Altyapı", "finding": "Yol bakım ihtiyacı yüksek",
-                                          "need": "Bakım planı"}]}),
+        ("stakeholder_analysis", STAKEHOLDERS | {"surveys": [{"audience": "external", "survey_date": d("2024-05-24"),
+                                                             "respondents": 420, "document": "EBYS 2024/1234"}],
+                                                 "workshops": [{"workshop_date": d("2024-06-04"), "participants": 38,
+                                                                "summary": "Ulaşım ve altyapı öne çıktı."}]}),
+        ("environment_analysis", ENVIRONMENT),
+        ("findings_needs", FINDINGS),
         ("analysis_adoption", {"analysis_decision": "adopt", "analysis_meeting_date": d("2024-06-25")}),
         ("future_draft", {"mission": "Çamlıtepe'ye katılımcı hizmet", "vision": "Yaşanabilir Çamlıtepe",
                           "core_values": [{"value": "Şeffaflık"}]}),
@@ -104,6 +102,25 @@ BOARD = {"deputy_mayors": [{"full_name": "Nermin Aksoy", "title": "Başkan Yard�
                            {"full_name": "Kemal Özdemir", "title": "Başkan Yardımcısı"}],
          "other_members": [{"full_name": "Zeynep Çelik", "title": "Strateji Geliştirme Müdürü",
                             "unit": "Strateji Geliştirme Müdürlüğü"}]}
+STAKEHOLDERS = {
+    "activity_areas": [{"code": "FA1", "name": "Altyapı ve ulaşım", "services": "Yol yapımı ve bakımı"},
+                       {"code": "FA2", "name": "Sosyal hizmetler", "services": "Evde bakım"}],
+    "stakeholders": [{"name": "Mahalle muhtarları", "kind": "external", "category": "person", "impact": 4,
+                      "importance": 5, "areas": "FA1, FA2"},
+                     {"name": "Fen İşleri Müdürlüğü", "kind": "internal", "category": "institution", "impact": 5,
+                      "importance": 2, "areas": "FA1"}],
+    "consulted_bodies": "Balıkesir Üniversitesi; Mimarlar Odası"}
+ENVIRONMENT = {
+    "pestle": [{"category": "economic", "factor": "Kırsal kalkınma destekleri", "classification": "opportunity"},
+               {"category": "social", "factor": "Gençlerin göçü", "effect": "Nüfus yaşlanıyor",
+                "classification": "threat"}],
+    "strengths": [{"item": "Deneyimli personel", "source": "internal"}],
+    "weaknesses": [{"item": "Dağınık veri", "source": "unit_input"}],
+    "opportunities": [{"item": "Kırsal kalkınma destekleri", "source": "pestle"}],
+    "threats": [{"item": "Göç", "source": "pestle"}]}
+FINDINGS = {"findings": [{"source": "stakeholders", "area": "Altyapı", "finding": "Yol bakım ihtiyacı yüksek",
+                          "need": "Bakım planı"},
+                         {"source": "pestle", "finding": "Gençler ilçeden göç ediyor", "need": "Gençlik merkezi"}]}
 NOMINATION = {"members": [{"full_name": "Ali Veli", "title": "Mühendis", "email": "ali.veli@example.org"}]}
 STRATEGY = {"goals": [{"code": "A1", "goal": "Altyapıyı güçlendirmek"}],
             "targets": [{"code": "H1.1", "goal_code": "A1", "target": "Yol ağının bakımı",

@@ -169,6 +169,29 @@ def loop_table(doc, headers, fields, loop: str, widths=None, size: float = 10) -
     para(doc, after=6)
 
 
+def matrix_table(doc, corner: str, columns: str, rows: str, row_label: str, cells: str, label_width: float,
+                 cells_width: float, size: float = 10) -> None:
+    """A bordered table whose columns repeat as well ({%tc … %}): the corner cell, then a header cell
+    per item of `columns` ("c in m.codes"); a row per item of `rows` with `row_label` and a cell per
+    item of `cells`. The table keeps its width (`label_width` + `cells_width`) however many columns."""
+    table = doc.add_table(rows=4, cols=4)
+    table.style = doc.styles["Table Grid"]
+    column = columns.split(" in ")[0].strip()
+    cell = cells.split(" in ")[0].strip()
+    for target, text in zip(table.rows[0].cells, (corner, f"{{%tc for {columns} %}}", f"{{{{ {column} }}}}",
+                                                  "{%tc endfor %}"), strict=True):
+        _cell_text(target, text, bold=True, size=size)
+        _shade(target, "D9E2F3")
+    _cell_text(table.rows[1].cells[0], f"{{%tr for {rows} %}}", size=size)
+    body = table.rows[2].cells
+    for target, text in zip(body, (f"{{{{ {row_label} }}}}", f"{{%tc for {cells} %}}", f"{{{{ {cell} }}}}",
+                                   "{%tc endfor %}"), strict=True):
+        _cell_text(target, text, size=size, align=LEFT if target is body[0] else CENTER)
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}", size=size)
+    _widths(table, (label_width, *[cells_width / 3] * 3))  # docxtpl rescales the grid to the columns made
+    para(doc, after=6)
+
+
 def grid(doc, rows, widths) -> None:
     """A borderless header of label : value pairs side by side (a council decision's numbers)."""
     table = doc.add_table(rows=len(rows), cols=len(widths))
@@ -212,6 +235,8 @@ def body(doc, paragraphs) -> None:
             tag(doc, args[0])
         elif kind == "table":
             loop_table(doc, *args)
+        elif kind == "matrix":
+            matrix_table(doc, *args)
         elif kind == "facts":
             facts_table(doc, *args)
         elif kind == "grid":

@@ -308,21 +308,31 @@ NODES = [
          "belgelerinde belediyeyi ilgilendiren hükümleri ve plana etkilerini yazın. " + RULE
          + "5018 sayılı Kamu Mali Yönetimi ve Kontrol Kanunu md. 9; " + GUIDE + ".", row=1),
     user("stakeholder_analysis", "Paydaş analizini yap", E, 22, "stakeholder_analysis.schema.json",
-         "İç ve dış paydaşları belirleyip önceliklendirin; iç ve dış paydaş anketlerini ve çalıştayı yapın, "
-         "sonuç raporunun belge bağlantısını ya da EBYS sayısını girin. Üniversitelerin, meslek odalarının "
-         "ve sivil toplum kuruluşlarının görüşü alınmalıdır. " + RULE + LAW + " md. 41; " + GUIDE
-         + ", Paydaş Analizi.", row=2),
+         "Belediyenin faaliyet alanlarını kodlarıyla (ör. FA1) ve ürün/hizmetleriyle yazın; bunlar paydaş–ürün/"
+         "hizmet matrisinin sütunlarıdır. İç ve dış paydaşları (kurum, kişi ya da grup) belirleyin; her paydaşın "
+         "etkisini (belediyenin faaliyetlerini etkileme gücü) ve önemini (belediyenin faaliyetlerinden etkilenme "
+         "derecesi) 1–5 arasında puanlayın ve ilgili olduğu faaliyet alanlarının kodlarını yazın. Öncelik puanı "
+         "(etki × önem) ve paydaşla kurulacak ilişki (birlikte çalış, çıkarlarını gözet, bilgilendir, izle) "
+         "kendiliğinden hesaplanır; her faaliyet alanının en az bir paydaşı olmalıdır. İç ve dış paydaş "
+         "anketlerini ve çalıştayları tarih, katılımcı sayısı, özet ve belge bağlantısı ya da EBYS sayısıyla "
+         "kaydedin. Üniversitelerin, meslek odalarının ve sivil toplum kuruluşlarının görüşü alınmalıdır. "
+         + RULE + LAW + " md. 41; " + GUIDE + ", Paydaş Analizi.", row=2),
     user("environment_analysis", "PESTLE ve GZFT analizlerini yap", E, 22, "environment_analysis.schema.json",
-         "Dış çevreyi politik, ekonomik, sosyal, teknolojik, yasal ve çevresel (PESTLE) açılardan; kurumu "
-         "güçlü ve zayıf yönleri, fırsatları ve tehditleri (GZFT) açısından analiz edin. Birim girdilerinden "
-         "ve paydaş analizinden yararlanın. " + RULE + GUIDE + ", Durum Analizi.", row=3),
+         "Dış çevreyi politik, ekonomik, sosyo-kültürel, teknolojik, yasal ve ekolojik/çevresel (PESTLE) açılardan "
+         "analiz edin: her etkeni boyutu, belediyeye etkisi ve ne yapılması gerektiğiyle yazın ve fırsat ya da "
+         "tehdit olarak sınıflandırın. GZFT'de güçlü ve zayıf yönler kurum içidir, fırsatlar ve tehditler dış "
+         "çevreden gelir (PESTLE'den gelen bir fırsat ya da tehdidin PESTLE tablosunda öyle sınıflandırılmış bir "
+         "etkeni olmalıdır); her maddenin kaynağını seçin. Birim girdilerinden ve paydaş analizinden yararlanın. "
+         + RULE + GUIDE + ", PESTLE Analizi ve GZFT Analizi.", row=3),
     fork("join_analysis", E, 23),
     gate("merge_findings", "", E, 24),
     user("findings_needs", "Tespitleri ve ihtiyaçları belirle", E, 25, "findings_needs.schema.json",
-         "Durum analizinin bütün bölümlerinden (birim girdileri, plan değerlendirmesi, mevzuat ve politika "
-         "analizi, paydaş analizi, PESTLE, GZFT) çıkan tespitleri ve ihtiyaçları alan alan yazın. Liste "
-         "Strateji Geliştirme Kurulunun onayına sunulur ve amaç ile hedeflerin temelini oluşturur. Kurul "
-         "geri gönderdiyse açıklamasına göre düzeltin. " + RULE + GUIDE + ", Tespitler ve İhtiyaçlar."),
+         "Durum analizinin her aşamasından (plan değerlendirmesi, mevzuat, üst politika belgeleri, faaliyet "
+         "alanları, paydaş analizi, kuruluş içi analiz, PESTLE, GZFT, birim girdileri) çıkan tespitleri ve "
+         "sorunları yazın: her tespitin hangi analizden geldiğini seçin ve yol açtığı ihtiyacı ya da gelişim "
+         "alanını yazın. Analizlerin bütünü bu sayfadaki “Durum analizinin bütünü” bağlantısında görülür. Liste "
+         "Strateji Geliştirme Kurulunun onayına sunulur ve amaç ile hedeflerin temelini oluşturur. Kurul geri "
+         "gönderdiyse açıklamasına göre düzeltin. " + RULE + GUIDE + ", Tespitler ve İhtiyaçların Belirlenmesi."),
     user("analysis_adoption", "Durum analizi sonuçlarını kabul et", K, 26, "analysis_adoption.schema.json",
          "Kurul toplantısında durum analizinin tespit ve ihtiyaçlarını görüşün ve kararı kaydedin. Kabul "
          "edilirse Geleceğe Bakış çalışmasına geçilir; eksik ya da düzeltilecek noktalar varsa açıklamayla "

@@ -3,22 +3,20 @@ process collected (situation analysis, findings, mission/vision/values, goals an
 
 from __future__ import annotations
 
+from ..services import situation
 from .context import DASH, USES, board_approval, common, plan_period, team_list
 from .typography import long_date, money
 
 USES["plan_skeleton"] = (
     "coordinating_unit", "plan_period", "institution_history", "current_plan", "current_plan_period", "evaluation",
-    "lessons", "legislation", "policy_documents", "unit_inputs", "stakeholders", "internal_survey_respondents",
-    "external_survey_respondents", "workshop_date", "consulted_bodies", "stakeholder_findings", "political",
-    "economic", "social", "technological", "legal", "environmental", "strengths", "weaknesses", "opportunities",
-    "threats", "findings", "mission", "vision", "core_values", "goals", "targets", "indicators", "activities",
+    "lessons", "legislation", "policy_documents", "unit_inputs", "activity_areas", "stakeholders", "surveys",
+    "workshops", "internal_survey_respondents", "external_survey_respondents", "workshop_date",
+    "survey_results_document", "consulted_bodies", "stakeholder_findings", "pestle", "political", "economic",
+    "social", "technological", "legal", "environmental", "strengths", "weaknesses", "opportunities", "threats",
+    "findings", "mission", "vision", "core_values", "goals", "targets", "indicators", "activities",
     "risks", "monitoring_period", "evaluation_report", "monitoring_unit", "reporting_notes",
     *USES["board_approval"], *USES["team_list"],
 )
-PESTLE = (("political", "Politik"), ("economic", "Ekonomik"), ("social", "Sosyal"),
-          ("technological", "Teknolojik"), ("legal", "Yasal"), ("environmental", "Çevresel"))
-SWOT = (("strengths", "Güçlü yönler"), ("weaknesses", "Zayıf yönler"), ("opportunities", "Fırsatlar"),
-        ("threats", "Tehditler"))
 
 
 def _text(value) -> str:
@@ -43,6 +41,39 @@ def _unit_inputs(data: dict) -> list[dict]:
             "findings": _text(item.get("unit_findings")),
         })
     return rows
+
+
+def _situation(data: dict) -> dict:
+    """The guide's situation-analysis tables (services/situation.py), as the template reads them."""
+    found = situation.consolidate(data)
+    matrix = found["matrix"]
+    areas = {a["code"]: a["name"] for a in matrix["areas"]}
+    return {
+        "activity_areas": [{"no": i, **a} for i, a in enumerate(matrix["areas"], 1)],
+        "stakeholders": [{
+            "no": i, "name": s["name"], "kind": s["kind_label"], "category": s["category_label"],
+            "impact": _text(s["impact"]), "importance": _text(s["importance"]), "score": _text(s["score"]),
+            "priority": s["approach_label"], "areas": ", ".join(s["areas"]),
+            "area_names": "; ".join(f"{c} {areas[c]}" if c in areas else c for c in s["areas"]),
+        } for i, s in enumerate(found["stakeholders"], 1)],
+        "stakeholder_matrix": {"codes": [a["code"] for a in matrix["areas"]],
+                               "rows": [{"name": r["name"], "cells": ["X" if c else "" for c in r["cells"]]}
+                                        for r in matrix["rows"]]},
+        "stakeholder": {"consulted_bodies": found["consulted_bodies"], "findings": found["stakeholder_findings"],
+                        "surveys": [{"no": i, "survey": s["label"], "date": long_date(s["date"], DASH),
+                                     "respondents": _text(s["respondents"]), "summary": s["summary"],
+                                     "document": s["document"]} for i, s in enumerate(found["surveys"], 1)],
+                        "workshops": [{"no": i, "date": long_date(w["date"], DASH),
+                                       "participants": _text(w["participants"]) or DASH, "topic": w["topic"],
+                                       "summary": w["summary"], "document": w["document"]}
+                                      for i, w in enumerate(found["workshops"], 1)]},
+        "pestle": [{"factor": g["label"], "factors": [{"no": i, **item} for i, item in enumerate(g["items"], 1)]}
+                   for g in found["pestle"]],
+        "swot": {key: [{"no": i, "item": item["item"], "source": item["source_label"]}
+                       for i, item in enumerate(q["items"], 1)] for key, q in found["swot"].items()},
+        "findings": [{"no": i, "source": g["label"], "area": f["area"], "finding": f["finding"], "need": f["need"]}
+                     for i, (g, f) in enumerate(((g, f) for g in found["findings"] for f in g["items"]), 1)],
+    }
 
 
 def _number(value) -> str:
@@ -95,15 +126,7 @@ def plan_skeleton(facts: dict) -> dict:
         "legislation": _rows(data.get("legislation"), ("regulation", "article", "duty")),
         "policy_documents": _rows(data.get("policy_documents"), ("document", "provision", "implication")),
         "unit_inputs": _unit_inputs(data),
-        "stakeholders": _rows(data.get("stakeholders"), ("name", "kind", "priority")),
-        "stakeholder": {"internal_respondents": _text(data.get("internal_survey_respondents")) or DASH,
-                        "external_respondents": _text(data.get("external_survey_respondents")) or DASH,
-                        "workshop_date": long_date(data.get("workshop_date"), DASH),
-                        "consulted_bodies": _text(data.get("consulted_bodies")),
-                        "findings": _text(data.get("stakeholder_findings"))},
-        "pestle": [{"factor": label, "text": _text(data.get(key))} for key, label in PESTLE],
-        "swot": {key: _text(data.get(key)) for key, _label in SWOT},
-        "findings": _rows(data.get("findings"), ("area", "finding", "need")),
+        **_situation(data),
         "mission": _text(data.get("mission")),
         "vision": _text(data.get("vision")),
         "core_values": _rows(data.get("core_values"), ("value", "description")),

@@ -122,6 +122,11 @@ def form_problem(raw, max_bytes: int | None = None):
         return _l("şema çok derin iç içe")
     if schema.get("type") != "object":
         return _l("en üst düzeyde \"type\": \"object\" olmalı")
+    checks = schema.get("x-checks", [])
+    unknown = sorted(str(c) for c in checks if c not in FORM_CHECKS) if isinstance(checks, list) else ["x-checks"]
+    if unknown:
+        return _l("bilinmeyen denetim (x-checks): %(names)s; bilinenler: %(known)s", names=", ".join(unknown),
+                  known=", ".join(sorted(FORM_CHECKS)))
     reserved = sorted(set(schema.get("properties", {})) & RESERVED_VARIABLES)
     if reserved:
         return _l("“%(name)s” alanı süreç verisinin üzerine yazar; alanı yeniden adlandırın",
@@ -129,6 +134,8 @@ def form_problem(raw, max_bytes: int | None = None):
     return None
 
 
+# The server checks a form may declare ("x-checks"; services/situation_checks.py runs them).
+FORM_CHECKS = frozenset({"stakeholder_matrix", "consultation_records", "swot_from_pestle"})
 # Process variables the application provides at start: a form field must never replace them.
 RESERVED_VARIABLES = frozenset({"municipality", "units"})
 

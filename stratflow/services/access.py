@@ -65,6 +65,17 @@ def can_act(user, record: TaskRecord) -> bool:
     return may_act_on(user, record)
 
 
+def situation_for(user, instance_id: int) -> ProcessInstance:
+    """The instance whose consolidated situation analysis the user may read: its viewers, and the
+    planning team and the board, who draw the findings from it and adopt it."""
+    instance = db.session.get(ProcessInstance, instance_id, options=[db.joinedload(ProcessInstance.version)]) \
+        if valid_id(instance_id) else None
+    if instance is None or not (user.is_admin or instance.municipality_id in user.municipality_ids(
+            *INSTANCE_VIEWERS, "team_member", "board_member")):
+        raise NotFound()
+    return instance
+
+
 def can_view_instance(user, instance: ProcessInstance) -> bool:
     return user.is_admin or instance.municipality_id in user.municipality_ids(*INSTANCE_VIEWERS)
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..parsing import contains_nul, strip_controls
-from . import date_rules
+from . import date_rules, situation_checks
 
 EMPTY_SCHEMA = {"type": "object", "properties": {}}
 _checker = FormatChecker()
@@ -182,6 +182,8 @@ def validate(schema: dict, data: dict, facts=None) -> dict[str, str]:
             continue
         errors.setdefault("-".join(path) or "__all__", _message(error))
     for key, message in date_rules.check(schema, data, facts).items():
+        errors.setdefault(key, message)
+    for key, message in situation_checks.check(schema, data).items():  # the form's "x-checks"
         errors.setdefault(key, message)
     return errors
 

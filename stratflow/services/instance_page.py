@@ -21,6 +21,7 @@ from . import (
     overview,
     phases,
     progress,
+    situation,
     status_report,
     timeline,
     unit_matrix,
@@ -155,3 +156,15 @@ def _engine_view(instance, workflow=None) -> tuple[dict | None, dict]:
     for task in workflow.ready_human_tasks():
         data.update(task.data)
     return engine.element_progress(workflow), data
+
+
+STAKEHOLDER_FORM = "stakeholder_analysis.schema.json"
+
+
+def situation_analysis(instance, locale: str) -> dict:
+    """The consolidated situation analysis (services/situation.py) of the instance: from the engine
+    state (finished parallel branches included), else what the documents last gathered."""
+    workflow = _workflow(instance)
+    data = workflow.merged_data() if workflow is not None else document_jobs.source_data(instance)
+    strong = situation.strong_degree(versions.of_instance(instance).forms.get(STAKEHOLDER_FORM) or {})
+    return situation.consolidate(data, locale, strong or situation.STRONG_FROM)

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services import NotFound, ServiceError, access, documents, forms, tasks
+from ..services import NotFound, ServiceError, access, documents, forms, situation, tasks
 from . import unit_of_work
 from .forms import ActionForm
 
@@ -35,6 +35,9 @@ def _render(record, data, errors, status=200, actionable=None):
         fields=forms.fields(schema, data, errors, locale), errors=errors,
         form_title=forms.label(schema, "", locale), action_form=ActionForm(),
         task_docs=documents.for_task_page(record),
+        situation_url=url_for("instances.situation", instance_id=record.instance_id)
+        if record.bpmn_id in situation.SHOWN_ON else None,
+        priority_preview=situation.priority_preview(schema, data, locale),
         can_act=record.state == "open" and (access.can_act(current_user, record) if actionable is None
                                             else actionable)), status
 

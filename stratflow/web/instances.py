@@ -1,6 +1,7 @@
 """Process instances: list, start, and the coordinator's instance page."""
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -45,6 +46,19 @@ def show(instance_id):
                            phase_labels=timeline.PHASE_STATE_LABELS, matrix_steps=page.status.matrix_steps,
                            action_form=ActionForm(), action_errors=g.get("instance_action_errors", {}),
                            action_values=g.get("instance_action_values", {}))
+
+
+@bp.route("/instances/<int:instance_id>/situation")
+@login_required
+def situation(instance_id):
+    """The consolidated situation analysis, read-only (the instance's viewers, the team, the board)."""
+    try:
+        instance = access.situation_for(current_user, instance_id)
+    except NotFound:
+        abort(404)
+    return render_template("instances/situation.html", instance=instance,
+                           analysis=instance_page.situation_analysis(instance, str(get_locale() or "tr")),
+                           instance_link=access.can_view_instance(current_user, instance))
 
 
 @bp.route("/instances/<int:instance_id>/diagram.bpmn")
