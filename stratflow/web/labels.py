@@ -46,6 +46,8 @@ ACTIONS = {
     "document.template_uploaded": _l("Belge şablonu yüklendi"),
     "document.template_activated": _l("Önceki belge şablonu yeniden kullanıma alındı"),
     "document.template_reverted": _l("Varsayılan belge şablonuna dönüldü"),
+    "attachment.uploaded": _l("Dosya eklendi"), "attachment.downloaded": _l("Ek dosya indirildi"),
+    "attachment.removed": _l("Ek dosya çıkarıldı"),
 }
 
 
@@ -81,6 +83,18 @@ def init_app(app) -> None:
 
     app.jinja_env.filters["date"] = lambda d: long_date(d, _locale())
     app.jinja_env.filters["datetime"] = lambda d: long_datetime(d, _locale())
+    app.jinja_env.filters["filesize"] = file_size
+
+
+def file_size(size) -> str:
+    """1234567 → "1,2 MB" (Turkish) / "1.2 MB"; below a kilobyte in bytes."""
+    if not isinstance(size, int):
+        return "—"
+    if size < 1000:
+        return f"{size} B"
+    value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1_000_000, "MB")
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{text.replace('.', ',') if _locale() == 'tr' else text} {unit}"
 
 
 def _locale() -> str:
