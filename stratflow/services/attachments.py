@@ -18,10 +18,12 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..documents.filenames import MAX_LENGTH, clean_filename
 from ..extensions import db
+from ..i18n import file_size
 from ..models import Attachment, ProcessInstance, TaskRecord
 from . import NotFound, ServiceError, access, audit, file_types, forms, valid_id
 
@@ -49,10 +51,6 @@ def accepted(prop: dict) -> tuple[str, ...]:
     return wanted or tuple(file_types.KINDS)
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
 def _kinds_text(kinds) -> str:
     return ", ".join(k.upper() for k in kinds)
 
@@ -65,8 +63,8 @@ def check(prop: dict, filename: str, stream) -> tuple[str, str, bytes]:
     if not data:
         raise ServiceError(_("“%(name)s” boş bir dosya; içeriği olan bir dosya seçin.", name=name))
     if len(data) > limit:
-        raise ServiceError(_("“%(name)s” çok büyük: bu alana en fazla %(mb)s MB’lık dosya yüklenebilir.",
-                             name=name, mb=megabytes(limit)))
+        raise ServiceError(_("“%(name)s” çok büyük: bu alana en fazla %(size)s büyüklüğünde dosya yüklenebilir.",
+                             name=name, size=file_size(limit, str(get_locale() or "tr"))))
     kind = file_types.sniff(data)
     if kind is None or kind not in accepted(prop):
         raise ServiceError(_("“%(name)s” kabul edilen türlerden değil (%(kinds)s). Dosyanın türü adına göre değil "

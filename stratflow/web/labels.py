@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..i18n import long_date, long_datetime
+from ..i18n import file_size, long_date, long_datetime
 
 ROLE_LABELS = {
     "admin": _l("Sistem yöneticisi"), "mayor": _l("Belediye Başkanı"),
@@ -83,18 +83,7 @@ def init_app(app) -> None:
 
     app.jinja_env.filters["date"] = lambda d: long_date(d, _locale())
     app.jinja_env.filters["datetime"] = lambda d: long_datetime(d, _locale())
-    app.jinja_env.filters["filesize"] = file_size
-
-
-def file_size(size) -> str:
-    """1234567 → "1,2 MB" (Turkish) / "1.2 MB"; below a kilobyte in bytes."""
-    if not isinstance(size, int):
-        return "—"
-    if size < 1000:
-        return f"{size} B"
-    value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1_000_000, "MB")
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{text.replace('.', ',') if _locale() == 'tr' else text} {unit}"
+    app.jinja_env.filters["filesize"] = lambda n: file_size(n, _locale())
 
 
 def _locale() -> str:
