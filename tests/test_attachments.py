@@ -349,3 +349,37 @@ def test_service_refuses_without_storing(scenario):
     assert set(refused.value.field_errors) == {"survey_results_files"} and data == {}
     db.session.flush()
     assert db.session.execute(db.select(db.func.count(Attachment.id))).scalar() == 0
+
+
+def test_kept_file_stays_on_the_form_when_another_field_is_wrong(scenario, client):
+    task = stakeholder_task()
+    b = signed_in(client, MEMBER)
+    post_form(b, task, {"survey_results_files": (io.BytesIO(PDF), "ilk.pdf")})
+    [kept] = rows()
+    kept_id = kept.id
+    response = post_form(b, task, {"survey_results_files": [str(kept_id), (io.BytesIO(PNG), "yeni.png")]},
+                         action="submit")
+    assert response.status_code == 422
+    text = flash_and_errors(response)
+    assert f'/attachments/{kept_id}"' in text and "yeni.png" not in text
+    assert "Form kaydedilmediği için seçtiğiniz dosya yüklenmedi" in text
+    assert [r.id for r in rows()] == [kept_id] and stakeholder_task().state == "open"
+
+
+def test_a_reference_is_only_taken_from_this_task_or_its_draft(scenario):
+    """A rewound step starts with the earlier round's data as its draft: those files are its own."""
+    task = stakeholder_task()
+    other = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="plan_evaluation")).scalars().first()
+    member = db.session.execute(db.select(User).filter_by(email=MEMBER)).scalar_one()
+    earlier = {}
+    attachments.add_uploads(other, member, {"properties": {"survey_results_files": {
+        "type": "array", "x-widget": "file", "maxItems": 1}}}, earlier,
+        [attachments.Upload("survey_results_files", "eski.pdf", io.BytesIO(PDF))])
+    schema = tasks.form_schema(task)
+    wanted = {"survey_results_files": [{"id": earlier["survey_results_files"][0]["id"]}]}
+    assert attachments.resolve(task, schema, wanted)[1] == {
+        "survey_results_files": "Eklenen dosya bulunamadı; dosyayı yeniden yükleyin."}
+    task.draft = earlier
+    resolved, errors = attachments.resolve(task, schema, wanted)
+    assert errors == {} and resolved["survey_results_files"][0]["name"] == "eski.pdf"
+    db.session.rollback()

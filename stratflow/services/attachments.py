@@ -103,11 +103,10 @@ def add_uploads(record: TaskRecord, actor, schema: dict, data: dict, uploads: li
                            code="validation", field_errors=errors)
     rows = [_store(record, actor, key, kind, name, content) for key, kind, name, content in checked]
     db.session.flush()
+    for key in {row.field for row in rows}:  # new lists: the caller's copy of the form stays as it was
+        data[key] = [] if forms.max_files(props[key]) == 1 else list(data.get(key) or [])
     for row in rows:
-        if forms.max_files(props[row.field]) == 1:
-            data[row.field] = []
-    for row in rows:
-        data.setdefault(row.field, []).append(row.reference())
+        data[row.field].append(row.reference())
         audit.record("attachment.uploaded", actor, municipality_id=record.municipality_id,
                      instance_id=record.instance_id, task_id=record.id, step=record.bpmn_id, field=row.field,
                      attachment_id=row.id, filename=row.filename, size=row.size, kind=row.kind)
