@@ -383,3 +383,9 @@ def test_a_reference_is_only_taken_from_this_task_or_its_draft(scenario):
     resolved, errors = attachments.resolve(task, schema, wanted)
     assert errors == {} and resolved["survey_results_files"][0]["name"] == "eski.pdf"
     db.session.rollback()
+
+
+def test_the_submission_letter_names_an_attached_plan():
+    from stratflow.documents.context import attached_names
+    assert attached_names([{"id": 1, "name": "plan-taslagi.pdf", "size": 1, "type": "pdf"}]) == "plan-taslagi.pdf"
+    assert attached_names(None) == "" and attached_names("EBYS 1") == ""
