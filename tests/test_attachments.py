@@ -389,3 +389,21 @@ def test_the_submission_letter_names_an_attached_plan():
     from stratflow.documents.context import attached_names
     assert attached_names([{"id": 1, "name": "plan-taslagi.pdf", "size": 1, "type": "pdf"}]) == "plan-taslagi.pdf"
     assert attached_names(None) == "" and attached_names("EBYS 1") == ""
+
+
+def test_limits_names_and_the_field_override(ctx, monkeypatch):
+    monkeypatch.setitem(ctx.config, "ATTACHMENT_MAX_BYTES", 10_000_000)
+    assert attachments.max_bytes({}) == 10_000_000 and attachments.max_bytes({"x-max-bytes": 20}) == 20
+    assert attachments.max_bytes({"x-max-bytes": True}) == 10_000_000  # not a number of bytes
+    with ctx.test_request_context(), force_locale("tr"):
+        with pytest.raises(ServiceError) as too_big:
+            attachments.check({"x-max-bytes": 20}, "rapor.pdf", io.BytesIO(PDF))
+        assert too_big.value.message == "“rapor.pdf” çok büyük: bu alana en fazla 20 B büyüklüğünde dosya yüklenebilir."
+        with pytest.raises(ServiceError) as wrong:
+            attachments.check({"x-accept": ["pdf"]}, "foto.pdf", io.BytesIO(PNG))  # a real PNG, not taken here
+        assert "(PDF)" in wrong.value.message
+        assert attachments.check({}, "..", io.BytesIO(PDF))[1] == "ek.pdf"
+        assert attachments.check({}, "a\x00b\r\nc.exe", io.BytesIO(PDF))[1] == "abc.pdf"
+        name = attachments.check({}, "x" * 400 + ".docx", io.BytesIO(DOCX))[1]
+        assert len(name) == 255 and name.endswith(".docx")
+        assert attachments.check({}, "tablo.xlsx", io.BytesIO(XLSX))[0] == "xlsx"
