@@ -87,7 +87,7 @@ def test_shipped_forms_take_a_file_or_the_text_reference(ctx):
     assert forms.validate(plan, {"plan_file": two}) == {"plan_file": "En fazla 1 dosya eklenebilir."}
     assert forms.validate(plan, {"plan_file": [{"id": 3, "bytes": "AAAA"}]}) == {
         "plan_file-0-bytes": "Bu formda böyle bir alan yok."}
-    for name in ("analysis_adoption", "future_adoption", "draft_review", "stakeholder_analysis"):
+    for name in ("analysis_adoption", "future_adoption", "draft_review", "stakeholder_analysis", "plan_amendment"):
         schema = json.loads((ROOT / "workflows" / f"{name}.schema.json").read_text())
         assert forms.file_fields(schema), name
 
