@@ -58,6 +58,8 @@ STAKEHOLDERS = {"stakeholders-0-name": "Mahalle muhtarları", "stakeholders-0-ki
 
 def test_kinds_are_judged_by_their_content():
     assert [file_types.sniff(d) for d in (PDF, PNG, JPG, DOCX, XLSX)] == ["pdf", "png", "jpg", "docx", "xlsx"]
+    real_docx = (ROOT / "stratflow" / "documents" / "templates" / "circular.docx").read_bytes()
+    assert file_types.sniff(real_docx) == "docx"                            # as Word and python-docx write it
     assert file_types.sniff(EXE) is None                                    # a program renamed .pdf
     assert file_types.sniff(ooxml("/word/document.xml", MACRO_MAIN)) is None  # a .docm renamed .docx
     assert file_types.sniff(ooxml("/word/document.xml", WORD_MAIN, '<!DOCTYPE x [<!ENTITY a "b">]>')) is None
