@@ -64,6 +64,13 @@ def test_kinds_are_judged_by_their_content():
     assert file_types.sniff(ooxml("/word/document.xml", MACRO_MAIN)) is None  # a .docm renamed .docx
     assert file_types.sniff(ooxml("/word/document.xml", WORD_MAIN, '<!DOCTYPE x [<!ENTITY a "b">]>')) is None
     assert file_types.sniff(b"PK\x03\x04 not really a zip") is None
+    deflated = io.BytesIO()
+    with zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types>" + "x" * 5000 + "</Types>")
+    broken = bytearray(deflated.getvalue())
+    start = 30 + len("[Content_Types].xml")
+    broken[start + 2:start + 12] = b"\xff" * 10                         # a damaged deflate stream (zlib.error)
+    assert file_types.sniff(bytes(broken)) is None
     plain_zip = io.BytesIO()
     with zipfile.ZipFile(plain_zip, "w") as z:
         z.writestr("word/document.xml", "<x/>")

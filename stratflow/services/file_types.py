@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -74,7 +75,8 @@ def _content_types(data: bytes) -> dict | None:
                 return None
             with package.open(info) as part:
                 xml = part.read(MAX_CONTENT_TYPES_BYTES + 1)
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, RuntimeError, NotImplementedError,
+            ValueError):
         return None
     if len(xml) > MAX_CONTENT_TYPES_BYTES or re.search(rb"<!(DOCTYPE|ENTITY)", xml, re.IGNORECASE):
         return None
