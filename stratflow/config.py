@@ -23,6 +23,8 @@
 | STRATFLOW_MAX_BPMN_BYTES | 2000000                                | largest BPMN/form upload accepted        |
 | STRATFLOW_DOCUMENT_TEMPLATE_MAX_BYTES | 5000000                   | largest .docx template upload accepted   |
 | STRATFLOW_DOCUMENT_TEMPLATE_CHECK_SECONDS | 10                     | time limit of an uploaded template's check |
+| STRATFLOW_ATTACHMENT_MAX_BYTES | 10000000                  | largest task-form file (`x-max-bytes` of a field wins) |
+| STRATFLOW_MAX_UPLOAD_BYTES | 32000000                             | largest request body (413 beyond)        |
 | STRATFLOW_SOFFICE        | soffice on PATH                           | LibreOffice binary for PDF documents     |
 | STRATFLOW_IMPORT_MAX_ROWS | 2000                                  | most data rows in one unit/people import |
 | STRATFLOW_LOGIN_MAX_FAILURES | 5                                  | failures of an e-mail+address: then waits |
@@ -108,7 +110,8 @@ def from_environment() -> dict:
         "MAX_BPMN_BYTES": _int("STRATFLOW_MAX_BPMN_BYTES", 2_000_000),
         "DOCUMENT_TEMPLATE_MAX_BYTES": _int("STRATFLOW_DOCUMENT_TEMPLATE_MAX_BYTES", 5_000_000),
         "DOCUMENT_TEMPLATE_CHECK_SECONDS": _int("STRATFLOW_DOCUMENT_TEMPLATE_CHECK_SECONDS", 10),
-        "MAX_CONTENT_LENGTH": _int("STRATFLOW_MAX_UPLOAD_BYTES", 10_000_000),
+        "MAX_CONTENT_LENGTH": _int("STRATFLOW_MAX_UPLOAD_BYTES", 32_000_000),
+        "ATTACHMENT_MAX_BYTES": _int("STRATFLOW_ATTACHMENT_MAX_BYTES", 10_000_000),
         "IMPORT_MAX_ROWS": _int("STRATFLOW_IMPORT_MAX_ROWS", 2000),
         "LOGIN_MAX_FAILURES": _int("STRATFLOW_LOGIN_MAX_FAILURES", 5),
         "LOGIN_WINDOW_SECONDS": _int("STRATFLOW_LOGIN_WINDOW_SECONDS", 900),

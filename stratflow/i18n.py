@@ -58,6 +58,17 @@ def long_datetime(value, locale: str) -> str:
     return f"{moment.day} {_months(locale)[moment.month]} {moment.year} {moment:%H:%M}"
 
 
+def file_size(size, locale: str) -> str:
+    """1234567 → "1,2 MB" (Turkish) / "1.2 MB"; below a kilobyte in bytes."""
+    if not isinstance(size, int) or isinstance(size, bool):
+        return "—"
+    if size < 1000:
+        return f"{size} B"
+    value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1_000_000, "MB")
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{text.replace('.', ',') if locale == 'tr' else text} {unit}"
+
+
 def _local(moment: datetime) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL)
 

@@ -34,7 +34,7 @@ def _request_schemas() -> dict[tuple[str, str], dict]:
     for path, item in SPEC["paths"].items():
         for method, operation in item.items():
             body = operation.get("requestBody") if isinstance(operation, dict) else None
-            if body:
+            if body and "application/json" in body["content"]:
                 found[(method, path)] = _resolve(body["content"]["application/json"]["schema"])
     return found
 

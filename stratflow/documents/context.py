@@ -30,10 +30,17 @@ USES = {
                   "nominations", "subgroups", "kickoff_date", "notes", "units_without_nominee"),
     "program": ("coordinating_unit", "program_activities", "training_calendar", "meeting_calendar",
                 "analysis_deadline", "kickoff_date", "program_decision"),
-    "submission_letter": ("coordinating_unit", "plan_period", "submission_date", "plan_document", "plan_version",
-                          "plan_decision", "council_meeting_date"),
+    "submission_letter": ("coordinating_unit", "plan_period", "submission_date", "plan_document", "plan_file",
+                          "plan_version", "plan_decision", "council_meeting_date"),
 }  # the council decision and the cover letters after it: council_context.py
 COMMON_USES = ("plan_period", "legal_deadline")
+
+
+def attached_names(references) -> str:
+    """The names of a file field's attachments ("plan.pdf"), for a text that names the document."""
+    if not isinstance(references, list):
+        return ""
+    return ", ".join(r["name"] for r in references if isinstance(r, dict) and isinstance(r.get("name"), str))
 
 
 def person(value: dict | None, default_title: str = "") -> dict:
@@ -248,7 +255,8 @@ def submission_letter(facts: dict) -> dict:
     ctx.update({
         "submission_date": long_date(data.get("submission_date"), DASH),
         "council_meeting_date": long_date(data.get("council_meeting_date"), DASH),
-        "plan": {"document": data.get("plan_document") or "", "version": data.get("plan_version") or ""},
+        "plan": {"document": data.get("plan_document") or attached_names(data.get("plan_file")),
+                 "version": data.get("plan_version") or ""},
         "addressee": "BELEDİYE MECLİSİ BAŞKANLIĞINA",
     })
     return ctx

@@ -1,6 +1,7 @@
 """ORM models, one module per aggregate."""
 
 from . import stamps  # noqa: E402,F401  (calendar-stamp events)
+from .attachment import Attachment
 from .audit import AuditEvent
 from .auth import ApiToken, LoginThrottle
 from .definition import DefinitionVersion, ProcessDefinition
@@ -12,6 +13,7 @@ from .settings import CouncilMeetingDate, LeaveDay, MunicipalitySettings
 from .task import TaskRecord
 
 __all__ = [
+    "Attachment",
     "DocumentJob", "DocumentSource", "DocumentTemplate", "DocumentVersion",
     "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginThrottle", "Municipality",
     "MunicipalitySettings",

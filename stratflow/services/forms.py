@@ -18,6 +18,11 @@ from . import date_rules, situation_checks
 
 EMPTY_SCHEMA = {"type": "object", "properties": {}}
 _checker = FormatChecker()
+FILE_WIDGET = "file"
+# What a file field holds: references to stored attachments (services/attachments.py), never bytes.
+FILE_REFERENCE = {"type": "object", "required": ["id"], "additionalProperties": False,
+                  "properties": {"id": {"type": "integer", "minimum": 1}, "name": {"type": "string"},
+                                 "size": {"type": "integer", "minimum": 0}, "type": {"type": "string"}}}
 
 
 @dataclass
@@ -32,6 +37,36 @@ class Field:
     max_length: int | None = None
     columns: list = field(default_factory=list)  # for kind == "table": column Fields
     rows: list = field(default_factory=list)     # for kind == "table": list of list of Fields
+    accept: tuple = ()                           # for kind == "file": the kinds it takes (pdf, docx …)
+    max_files: int = 1                           # for kind == "file"
+    max_bytes: int | None = None                 # for kind == "file": the field's own limit, if any
+
+
+def is_file(schema: dict) -> bool:
+    """A file field: `{"type": "array", "x-widget": "file", "x-accept": [...], "x-max-bytes": n,
+    "maxItems": n}` (maxItems: how many files it takes, default 1)."""
+    return isinstance(schema, dict) and schema.get("x-widget") == FILE_WIDGET
+
+
+def file_fields(schema: dict) -> dict:
+    """name -> property of the schema's file fields."""
+    return {k: s for k, s in schema.get("properties", {}).items() if is_file(s)}
+
+
+def max_files(schema: dict) -> int:
+    return int(schema.get("maxItems", 1))
+
+
+def expanded(schema: dict) -> dict:
+    """The schema as validation and API clients see it: every file field an array of at most
+    `maxItems` (default 1) attachment references."""
+    files = file_fields(schema)
+    if not files:
+        return schema
+    props = dict(schema["properties"])
+    for key, sub in files.items():
+        props[key] = {**sub, "type": "array", "items": FILE_REFERENCE, "maxItems": max_files(sub)}
+    return {**schema, "properties": props}
 
 
 def label(schema: dict, key: str, locale: str) -> str:
@@ -65,6 +100,13 @@ def fields(schema: dict, data: dict, errors: dict, locale: str) -> list[Field]:
     required = set(schema.get("required", []))
     out = []
     for key, sub in schema.get("properties", {}).items():
+        if is_file(sub):
+            value = data.get(key)
+            out.append(Field(name=key, label=label(sub, key, locale), kind="file", required=key in required,
+                             value=[r for r in value if isinstance(r, dict)] if isinstance(value, list) else [],
+                             error=errors.get(key), accept=tuple(sub.get("x-accept") or ()),
+                             max_files=max_files(sub), max_bytes=sub.get("x-max-bytes")))
+            continue
         if sub.get("type") == "array" and sub.get("items", {}).get("type") == "object":
             out.append(_table(key, sub, data.get(key) or [], errors, locale))
             continue
@@ -94,9 +136,16 @@ def _table(key: str, schema: dict, rows: list, errors: dict, locale: str) -> Fie
 
 
 def parse(schema: dict, form) -> dict:
-    """Turn submitted HTML form fields (a MultiDict) into data shaped by the schema."""
+    """Turn submitted HTML form fields (a MultiDict) into data shaped by the schema. A file field
+    gives the references it keeps (the ids of its ticked files); new files are the uploads'
+    (services/attachments.py)."""
     data = {}
     for key, sub in schema.get("properties", {}).items():
+        if is_file(sub):
+            kept = _kept_ids(form.getlist(key) if hasattr(form, "getlist") else [])
+            if kept:
+                data[key] = [{"id": i} for i in kept]
+            continue
         if sub.get("type") == "array" and sub.get("items", {}).get("type") == "object":
             rows = _parse_rows(key, sub, form)
             if rows:
@@ -106,6 +155,15 @@ def parse(schema: dict, form) -> dict:
         if value is not None:
             data[key] = value
     return data
+
+
+def _kept_ids(values) -> list[int]:
+    found = []
+    for raw in values:
+        value = str(raw).strip()
+        if value.isascii() and value.isdigit() and 0 < len(value) < 10 and int(value) not in found:
+            found.append(int(value))
+    return found
 
 
 def _parse_rows(key: str, schema: dict, form) -> list:
@@ -180,12 +238,23 @@ def validate(schema: dict, data: dict, facts=None) -> dict[str, str]:
                 if isinstance(error.instance, dict) and missing not in error.instance:
                     errors.setdefault("-".join(path + [missing]), _required_message(schema, path, missing))
             continue
+        if error.validator == "anyOf" and _required_branches(error.validator_value):
+            first = error.validator_value[0]["required"][0]
+            errors.setdefault("-".join(path + [first]), _required_message(schema, path, first))
+            continue
         errors.setdefault("-".join(path) or "__all__", _message(error))
     for key, message in date_rules.check(schema, data, facts).items():
         errors.setdefault(key, message)
     for key, message in situation_checks.check(schema, data).items():  # the form's "x-checks"
         errors.setdefault(key, message)
     return errors
+
+
+def _required_branches(branches) -> bool:
+    """`anyOf: [{"required": [a]}, {"required": [b]}]`: one of these fields must be given (a text
+    reference or a file); reported on the first as its required message."""
+    return isinstance(branches, list) and bool(branches) and all(
+        isinstance(b, dict) and set(b) == {"required"} and b["required"] for b in branches)
 
 
 def _keys_with_nul(data, prefix: str = "") -> list[str]:
@@ -229,6 +298,8 @@ def _message(error) -> str:
         return _("En fazla %(n)d karakter girin.", n=val)
     if v == "minItems":
         return _("En az %(n)d kayıt girin.", n=val)
+    if v == "maxItems" and is_file(error.schema):
+        return _("En fazla %(n)d dosya eklenebilir.", n=val)
     if v == "maxItems":
         return _("En fazla %(n)d kayıt girilebilir.", n=val)
     if v == "minimum":

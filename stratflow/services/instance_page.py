@@ -11,6 +11,7 @@ from datetime import date
 from .. import engine
 from . import (
     ServiceError,
+    attachments,
     audit_trail,
     compliance,
     deadlines,
@@ -75,6 +76,7 @@ class Page:
     audit_options: audit_trail.Options
     documents: list = None            # per kind: its versions (documents.for_instance)
     documents_pending: bool = False   # the scheduler has not made the latest versions yet
+    attachments: list = None          # files attached to its task forms (attachments.for_instance)
     actions: object = None            # instance_actions.Panel for people who may act, else None
 
     @property
@@ -131,6 +133,7 @@ def page(instance, args, actor=None, today: date | None = None) -> Page:
                 by_person=progress.open_by_person(st.open_tasks, st.people, st.today),
                 audit_filters=filters, audit_options=opts, documents=documents.for_instance(instance),
                 documents_pending=document_jobs.pending(instance.id),
+                attachments=attachments.for_instance(instance.id),
                 actions=instance_actions.panel(actor, instance, view.open_tasks, workflow, st.records)
                 if actor else None)
 

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from .. import engine
 from ..extensions import db
 from ..models import ProcessInstance, TaskRecord
-from . import Conflict, ServiceError, audit, forms, transition, versions
+from . import Conflict, ServiceError, attachments, audit, forms, transition, versions
 
 SUSPENDED = "suspended"
+_expanded: dict[int, tuple[dict, dict]] = {}  # id(stored schema) -> (it, forms.expanded(it))
 
 
 def form_schema(record: TaskRecord) -> dict:
@@ -18,7 +19,10 @@ def form_schema(record: TaskRecord) -> dict:
     schema = versions.of_instance(record.instance).forms.get(record.form)
     if schema is None:
         raise ServiceError(_("Görev formu bulunamadı: %(name)s", name=record.form))
-    return schema
+    found = _expanded.get(id(schema))
+    if found is None or found[0] is not schema:  # versions keeps its schemas for the process's life
+        found = _expanded.setdefault(id(schema), (schema, forms.expanded(schema)))
+    return found[1]
 
 
 def instructions(record: TaskRecord) -> str | None:
@@ -32,8 +36,21 @@ def _refuse_if_suspended(instance) -> None:
                          "kaydedilemez."))
 
 
+def _file_references(record: TaskRecord, schema: dict, data: dict) -> dict:
+    """`data` with its file references checked against the stored attachments."""
+    data, errors = attachments.resolve(record, schema, data)
+    if errors:
+        raise ServiceError(_("Formda düzeltilmesi gereken alanlar var."), code="validation",
+                           field_errors=errors)
+    return data
+
+
 def save_draft(record: TaskRecord, actor, data: dict) -> None:
+    """Keep what was typed (and the files' references) without validating it."""
     _refuse_if_suspended(record.instance)
+    schema = form_schema(record)
+    before = attachments.referenced(schema, record.draft)
+    data = _file_references(record, schema, data)
     # One conditional UPDATE: a draft never lands on a task someone completed meanwhile, nor on
     # one whose instance was suspended (or ended) meanwhile (`record.instance` is not locked).
     running = db.select(ProcessInstance.id).where(ProcessInstance.id == TaskRecord.instance_id,
@@ -46,6 +63,7 @@ def save_draft(record: TaskRecord, actor, data: dict) -> None:
         _refuse_if_suspended(record.instance)
         raise Conflict(_("Bu görev artık açık değil."))
     db.session.expire(record, ["draft"])
+    attachments.prune(record, actor, schema, attachments.referenced(schema, data), only=before)
     audit.record("task.draft_saved", actor, municipality_id=record.municipality_id,
                  instance_id=record.instance_id, task_id=record.id, step=record.bpmn_id)
 
@@ -63,7 +81,9 @@ def complete(task_id: str, actor, data: dict) -> TaskRecord:
         raise Conflict(_("Bu görev başka biri tarafından tamamlanmış ya da süreç değişmiş."))
     human = t.ready().get(record.id)
     facts = {**(instance.anchors or {}), **(human.data if human else {})}
-    errors = forms.validate(form_schema(record), data, facts=facts)
+    schema = form_schema(record)
+    data, file_errors = attachments.resolve(record, schema, data)
+    errors = {**forms.validate(schema, data, facts=facts), **file_errors}
     if errors:
         raise ServiceError(_("Formda düzeltilmesi gereken alanlar var."), code="validation",
                            field_errors=errors)
@@ -76,5 +96,6 @@ def complete(task_id: str, actor, data: dict) -> TaskRecord:
         raise ServiceError(_("Süreç bu adımdan sonra devam edemedi: %(error)s", error=str(exc)),
                            code="engine") from exc
     t.complete_record(record)
+    attachments.prune(record, actor, schema, attachments.referenced(schema, data))
     t.finish()
     return record

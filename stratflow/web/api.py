@@ -11,10 +11,21 @@ from __future__ import annotations
 import functools
 import json
 from functools import wraps
+from io import BytesIO
 from pathlib import Path
 
 import yaml
-from flask import Blueprint, current_app, g, jsonify, make_response, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 
@@ -26,6 +37,7 @@ from ..services import (
     ServiceError,
     access,
     accounts,
+    attachments,
     calendars,
     forms,
     instances,
@@ -202,6 +214,40 @@ def complete_task(user, task_id):
     except Forbidden:
         return problem(403, _("Bu görevi tamamlama yetkiniz yok."), "forbidden")
     return _task_detail(record, False)
+
+
+@bp.post("/tasks/<task_id>/attachments")
+@token_required
+def upload_attachment(user, task_id):
+    """One file for a file field of the task's form (multipart: `field`, `file`); the answer is the
+    reference to put in that field when completing the task."""
+    record, actionable = _visible_task(user, task_id)
+    if not actionable:
+        return problem(403, _("Bu görevi tamamlama yetkiniz yok."), "forbidden")
+    if record.state != "open" or record.instance.status != "running":
+        return problem(409, _("Bu görev artık açık değil."), "conflict")
+    schema = tasks.form_schema(record)
+    field, upload = request.form.get("field", ""), request.files.get("file")
+    if field not in forms.file_fields(schema):
+        raise ServiceError(_("İstekte düzeltilmesi gereken alanlar var."), code="validation",
+                           field_errors={"field": _("Bu formda böyle bir dosya alanı yok.")})
+    if upload is None or not upload.filename:
+        raise ServiceError(_("İstekte düzeltilmesi gereken alanlar var."), code="validation",
+                           field_errors={"file": _("Bir dosya gönderin (multipart alanı “file”).")})
+    (reference,) = attachments.add_uploads(record, user, schema, {},
+                                           [attachments.Upload(field, upload.filename, upload.stream)])
+    return {"field": field, "attachment": reference}, 201
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@token_required
+def download_attachment(user, attachment_id):
+    try:
+        row = attachments.for_download(user, attachment_id)
+    except NotFound:
+        raise NotFound(_("Dosya bulunamadı.")) from None
+    return send_file(BytesIO(row.content), mimetype=attachments.mimetype(row), as_attachment=True,
+                     download_name=row.filename, max_age=0)
 
 
 @bp.get("/instances")

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services import NotFound, ServiceError, access, documents, forms, situation, tasks
+from ..services import NotFound, ServiceError, access, attachments, documents, forms, situation, tasks
 from . import unit_of_work
 from .forms import ActionForm
 
@@ -34,7 +34,8 @@ def _render(record, data, errors, status=200, actionable=None):
         "inbox/task.html", task=record, instructions=tasks.instructions(record),
         fields=forms.fields(schema, data, errors, locale), errors=errors,
         form_title=forms.label(schema, "", locale), action_form=ActionForm(),
-        task_docs=documents.for_task_page(record),
+        task_docs=documents.for_task_page(record), task_files=attachments.for_instance(record.instance_id),
+        file_limit=lambda f: attachments.max_bytes({"x-max-bytes": f.max_bytes}),
         situation_url=url_for("instances.situation", instance_id=record.instance_id)
         if record.bpmn_id in situation.SHOWN_ON else None,
         priority_preview=situation.priority_preview(schema, data, locale),
@@ -49,6 +50,12 @@ def task(task_id):
     return _render(record, record.draft or {}, {}, actionable=actionable)
 
 
+def _uploads(schema) -> list:
+    """The files chosen in the form's file fields (an empty file input sends no name: none)."""
+    return [attachments.Upload(field=key, filename=storage.filename, stream=storage.stream)
+            for key in forms.file_fields(schema) for storage in request.files.getlist(key) if storage.filename]
+
+
 @bp.route("/tasks/<task_id>", methods=["POST"])
 @login_required
 def submit(task_id):
@@ -61,8 +68,12 @@ def submit(task_id):
     if not actionable:
         flash(_("Bu görevi tamamlama yetkiniz yok."), "error")
         return _render(record, record.draft or {}, {}, 403)
-    data = forms.parse(tasks.form_schema(record), request.form)
+    schema = tasks.form_schema(record)
+    data = forms.parse(schema, request.form)
+    typed = dict(data)
+    uploads = _uploads(schema)
     try:
+        attachments.add_uploads(record, current_user, schema, data, uploads)
         if request.form.get("action") == "draft":
             tasks.save_draft(record, current_user, data)
             flash(_("Taslak kaydedildi."), "success")
@@ -73,6 +84,10 @@ def submit(task_id):
         flash(exc.message, "error")
         record, actionable = _task_or_404(task_id)
         status = {"validation": 422, "conflict": 409, "forbidden": 403}.get(exc.code, 400)
-        return _render(record, data, exc.field_errors, status, actionable)
+        errors = dict(exc.field_errors)
+        for upload in uploads:  # the refusal threw the new files away with everything else
+            errors.setdefault(upload.field, _("Form kaydedilmediği için seçtiğiniz dosya yüklenmedi; "
+                                              "dosyayı yeniden seçin."))
+        return _render(record, attachments.shown(record, schema, typed), errors, status, actionable)
     flash(_("“%(name)s” tamamlandı.", name=record.name), "success")
     return redirect(url_for("inbox.index"))

@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..i18n import long_date, long_datetime
+from ..i18n import file_size, long_date, long_datetime
 
 ROLE_LABELS = {
     "admin": _l("Sistem yöneticisi"), "mayor": _l("Belediye Başkanı"),
@@ -46,6 +46,8 @@ ACTIONS = {
     "document.template_uploaded": _l("Belge şablonu yüklendi"),
     "document.template_activated": _l("Önceki belge şablonu yeniden kullanıma alındı"),
     "document.template_reverted": _l("Varsayılan belge şablonuna dönüldü"),
+    "attachment.uploaded": _l("Dosya eklendi"), "attachment.downloaded": _l("Ek dosya indirildi"),
+    "attachment.removed": _l("Ek dosya çıkarıldı"),
 }
 
 
@@ -81,6 +83,7 @@ def init_app(app) -> None:
 
     app.jinja_env.filters["date"] = lambda d: long_date(d, _locale())
     app.jinja_env.filters["datetime"] = lambda d: long_datetime(d, _locale())
+    app.jinja_env.filters["filesize"] = lambda n: file_size(n, _locale())
 
 
 def _locale() -> str:
