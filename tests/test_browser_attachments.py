@@ -15,6 +15,8 @@ from stratflow.services.accounts import hash_password
 from .midway import DOMAIN, seed
 from .test_attachments import PDF
 from .test_browser import screenshot, sign_in, sign_out
+from .test_browser_full import fill
+from .test_strategic_plan import steps
 
 pytest_plugins = ["tests.live_server"]  # fixtures: live_server, chromium, page
 pytestmark = pytest.mark.browser
@@ -41,9 +43,7 @@ def test_survey_results_attached_on_the_task_page(app, definition, page):
 
     sign_in(page, MEMBER)
     page.goto(f"/tasks/{task_id}")
-    page.locator('input[name="stakeholders-0-name"]').fill("Mahalle muhtarları")
-    page.locator('select[name="stakeholders-0-kind"]').select_option("external")
-    page.locator('textarea[name="consulted_bodies"]').fill("Balıkesir Üniversitesi; Mimarlar Odası")
+    fill(page, dict(steps())["stakeholder_analysis"])  # the structured analysis of the happy path
     page.locator('input[type="file"][name="survey_results_files"]').set_input_files(
         [{"name": "anket-sonuclari.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_role("button", name="Taslak kaydet").click()
