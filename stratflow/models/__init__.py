@@ -8,6 +8,7 @@ from .document import DocumentJob, DocumentSource, DocumentTemplate, DocumentVer
 from .instance import ProcessInstance
 from .org import Municipality, RoleAssignment, SpendingUnit, User
 from .outbox import OutboxMessage
+from .plan import PlanActivity, PlanGoal, PlanIndicator, PlanTarget, PlanVersion
 from .settings import CouncilMeetingDate, LeaveDay, MunicipalitySettings
 from .task import TaskRecord
 
@@ -15,5 +16,5 @@ __all__ = [
     "DocumentJob", "DocumentSource", "DocumentTemplate", "DocumentVersion",
     "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginThrottle", "Municipality",
     "MunicipalitySettings",
-    "OutboxMessage", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
+    "OutboxMessage", "PlanActivity", "PlanGoal", "PlanIndicator", "PlanTarget", "PlanVersion", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
 ]
