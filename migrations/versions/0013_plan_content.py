@@ -4,7 +4,9 @@
   needs, strategies and risks), plan_target_cooperating_unit, plan_indicator (PG1.1.1 …: weight,
   baseline and a value per plan year), plan_activity (activities and projects with a cost per plan
   year, TL), plan_version (every frozen version of all cards, a JSON snapshot);
-- every row per process instance (cascading with it); new tables only, nothing existing changes.
+- process_instance.plan_first_year (nullable): the first year of the plan period, from the process
+  data's plan_period (plain ADD COLUMN: no batch copy of a table others refer to);
+- every row per process instance (cascading with it).
 
 Revision ID: 0013_plan_content
 Revises: 0012_election_kind
@@ -29,6 +31,7 @@ def _instance_column():
 
 
 def upgrade():
+    op.add_column("process_instance", sa.Column("plan_first_year", sa.Integer(), nullable=True))
     op.create_table(
         "plan_goal",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -123,3 +126,4 @@ def downgrade():
     for table in ("plan_version", "plan_activity", "plan_indicator", "plan_target_cooperating_unit",
                   "plan_target", "plan_goal"):
         op.drop_table(table)
+    op.drop_column("process_instance", "plan_first_year")
