@@ -24,7 +24,8 @@ def indicator(code: str, weight, **extra) -> dict:
 def card(code: str, unit_id: int, weights=(60, 40), **extra) -> dict:
     goal = "A" + code[1:].split(".")[0]
     return {"code": code, "goal_code": goal, "title": f"Hedef {code}", "responsible_unit_id": unit_id,
-            "cooperating_unit_ids": [], "findings": ["Yollar eski"], "needs": ["Bakım"], "strategies": ["Önceliklendir"],
+            "cooperating_unit_ids": [], "findings": ["Yollar eski"], "needs": ["Bakım"],
+            "strategies": ["Önceliklendir"],
             "risks": [{"risk": "Ödenek yetersizliği", "likelihood": 3, "impact": 4, "control": "Öncelik sırası"}],
             "indicators": [indicator(f"PG{code[1:]}.{n}", w) for n, w in enumerate(weights, start=1)],
             "activities": [{"kind": "project", "name": "Yol yenileme", "costs": values(1000, 2000, 0, 0, 500.5),
