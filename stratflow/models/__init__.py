@@ -16,5 +16,6 @@ __all__ = [
     "DocumentJob", "DocumentSource", "DocumentTemplate", "DocumentVersion",
     "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginThrottle", "Municipality",
     "MunicipalitySettings",
-    "OutboxMessage", "PlanActivity", "PlanGoal", "PlanIndicator", "PlanTarget", "PlanVersion", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
+    "OutboxMessage", "PlanActivity", "PlanGoal", "PlanIndicator", "PlanTarget", "PlanVersion",
+    "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
 ]

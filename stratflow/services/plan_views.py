@@ -141,8 +141,16 @@ def plan_view(user, instance, goal: str | None = None, unit: int | None = None,
                     costing(goals, years), key_indicators(goals), plan_access.edits_all(user, instance), filters)
 
 
-def unit_cards(user, instance, unit_id: int | None) -> list[CardRow]:
-    """The cards a spending unit is responsible for (its target-review task page shows them)."""
-    if unit_id is None:
-        return []
-    return [r for r in plan_view(user, instance, unit=unit_id).rows]
+PANEL_STEPS = ("strategy_draft", "target_review", "monitoring_design", "plan_draft", "draft_review")
+
+
+def task_panel(user, record) -> dict | None:
+    """What a task page shows of the plan's cards: a spending unit's own cards (its target review)
+    with links to edit them, and a link to the consolidated view; None where the step has none."""
+    if record.bpmn_id not in PANEL_STEPS or not plan_access.may_read(user, record.instance):
+        return None
+    rows = None
+    if record.unit_id is not None:
+        instance = record.instance
+        rows = plan_view(user, instance, unit=record.unit_id).rows
+    return {"rows": rows}

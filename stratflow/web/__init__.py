@@ -23,6 +23,8 @@ def register_blueprints(app) -> None:
     app.register_blueprint(cockpit_bp)
     from .documents import bp as documents_bp
     app.register_blueprint(documents_bp)
+    from .plan import bp as plan_bp
+    app.register_blueprint(plan_bp)
     from .unit_of_work import wrap_views
     wrap_views(app)
 

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services import NotFound, ServiceError, access, documents, forms, tasks
+from ..services import NotFound, ServiceError, access, documents, forms, plan_views, tasks
 from . import unit_of_work
 from .forms import ActionForm
 
@@ -34,7 +34,7 @@ def _render(record, data, errors, status=200, actionable=None):
         "inbox/task.html", task=record, instructions=tasks.instructions(record),
         fields=forms.fields(schema, data, errors, locale), errors=errors,
         form_title=forms.label(schema, "", locale), action_form=ActionForm(),
-        task_docs=documents.for_task_page(record),
+        task_docs=documents.for_task_page(record), plan_panel=plan_views.task_panel(current_user, record),
         can_act=record.state == "open" and (access.can_act(current_user, record) if actionable is None
                                             else actionable)), status
 

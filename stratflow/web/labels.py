@@ -81,6 +81,15 @@ def init_app(app) -> None:
 
     app.jinja_env.filters["date"] = lambda d: long_date(d, _locale())
     app.jinja_env.filters["datetime"] = lambda d: long_datetime(d, _locale())
+    app.jinja_env.filters["tl"] = lambda v: amount_text(v, _locale())
+
+
+def amount_text(value, locale: str = "tr") -> str:
+    """An amount of money as the page shows it: 1.234.567,50 (Turkish) or 1,234,567.50."""
+    if value is None:
+        return "—"
+    text = f"{value:,.2f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if locale == "tr" else text
 
 
 def _locale() -> str:
