@@ -48,8 +48,8 @@ def test_every_version_is_kept_and_the_diff_names_cards_and_fields(plan):
 
 
 def test_the_diff_through_the_api(app, plan):
-    from .test_plan_api import client
     from .test_api import check
+    from .test_plan_api import client
     town, instance, units = plan
     coordinator = factories.person(town, "coordinator")
     plan_versions.freeze(instance, coordinator)
