@@ -233,7 +233,7 @@ def _indicators(value, target_code: str | None, ctx: CardContext, errors: dict) 
             errors[f"{key}-name"] = _("Bu alan zorunludur.")
         weight = number(row.get("weight"), errors, f"{key}-weight", minimum=0, maximum=HUNDRED, places=2)
         if weight is None and f"{key}-weight" not in errors:
-            errors[f"{key}-weight"] = _("Göstergenin hedefe etkisini (%) girin.")
+            errors[f"{key}-weight"] = _("Göstergenin hedefe etkisini (yüzde) girin.")
         out.append({
             "code": code, "name": name, "unit_of_measure": text(row.get("unit_of_measure"), 100),
             "definition": text(row.get("definition"), 3000, multiline=True),
