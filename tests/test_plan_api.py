@@ -82,6 +82,22 @@ def test_weights_not_100_is_a_422_naming_the_target_and_nothing_changes(app, pla
     assert snapshot() == before
 
 
+def test_the_refusal_is_in_the_users_language(app, plan):
+    town, instance, units = plan
+    manager = manager_of(units[0])
+    manager.locale = "en"
+    fen = client(app, manager)
+    reply = check(fen.patch(f"/instances/{instance.id}/plan/targets/H1.1",
+                            {"indicators": [indicator("PG1.1.1", 60), indicator("PG1.1.2", 30)]}),
+                  "patch", BASE + "/targets/{code}", 422)
+    assert reply["error"]["message"] == ("The weights of the indicators of target H1.1 sum to 90; "
+                                         "they must sum to exactly 100.")
+    reply = check(fen.patch(f"/instances/{instance.id}/plan/targets/H1.1", {"responsible_unit_id": units[1].id}),
+                  "patch", BASE + "/targets/{code}", 422)
+    assert reply["error"]["fields"] == {"responsible_unit_id": "Only the coordinator and the planning team may "
+                                                               "change this."}
+
+
 def test_permissions_unit_manager_403_stranger_404(app, plan):
     town, instance, units = plan
     fen = client(app, manager_of(units[0]))

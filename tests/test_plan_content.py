@@ -57,17 +57,6 @@ def test_weights_of_a_target_must_sum_to_exactly_100(plan, weights, total):
     assert "100" in error.field_errors["indicators"]
 
 
-def test_the_weights_message_is_in_the_users_language(plan, app):
-    town, instance, units = plan
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        from flask_babel import refresh
-        refresh()
-        coordinator = factories.person(town, "coordinator")
-        coordinator.locale = "en"
-        error = _refused(coordinator, instance, card("H1.1", units[0].id, (60, 30)), "H1.1")
-    assert "H1.1" in error.message and "100" in error.message
-
-
 @pytest.mark.parametrize("change, field", [
     ({"code": "H1"}, "code"),
     ({"code": "H3.1", "goal_code": "A3"}, "goal_code"),       # no such goal
