@@ -184,3 +184,51 @@ def test_completeness_and_filters(plan):
     assert [r.target.code for r in plan_views.plan_view(coordinator, instance, unit=units[1].id).rows] == ["H2.1"]
     assert len(plan_views.plan_view(coordinator, instance, goal="A9", unit=-1, completeness="x").rows) == 2
     assert {u.unit.id: u.percent for u in view.units} == {units[0].id: 100, units[1].id: 0}
+
+
+def _race(app, instance_id, jobs):
+    """Each (manager email, code, title, revision) saved at the same moment in its own thread,
+    app context and transaction; a result per job."""
+    import threading
+
+    from stratflow.models import User
+    barrier, results = threading.Barrier(len(jobs)), [None] * len(jobs)
+
+    def work(i, email, code, title, revision):
+        with app.app_context():
+            actor = db.session.execute(db.select(User).filter_by(email=email)).scalar_one()
+            instance = plan_access.instance_for(actor, instance_id)
+            db.session.commit()
+            barrier.wait()
+            try:
+                plan_content.save_card(actor, instance, {"title": title}, code=code, revision=revision)
+                db.session.commit()
+                results[i] = "ok"
+            except Conflict:
+                db.session.rollback()
+                results[i] = "conflict"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work, args=(i, *job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_two_units_saving_at_the_same_moment_both_land(app, plan):
+    town, instance, units = plan
+    fen, imar = manager_of(units[0]).email, manager_of(units[1]).email
+    instance_id = instance.id
+    db.session.commit()
+    assert _race(app, instance_id, [(fen, "H1.1", "Fen", 1), (imar, "H2.1", "İmar", 1)]) == ["ok", "ok"]
+    db.session.expire_all()
+    assert _state()[0] == [("H1.1", 2, "Fen"), ("H2.1", 2, "İmar")]
+    coordinator = factories.person(town, "coordinator").email
+    db.session.commit()
+    results = _race(app, instance_id, [(fen, "H1.1", "Fen yeniden", 2), (coordinator, "H1.1", "Koordinatör", 2)])
+    assert sorted(results) == ["conflict", "ok"]  # one card, one revision: the second save is refused
+    db.session.expire_all()
+    assert _state()[0][0][1] == 3
