@@ -12,9 +12,9 @@ def register_blueprints(app) -> None:
     inputs.install_converters(app)  # before the routes: they take their converters when added
     inputs.init_app(app)
     from . import admin, api, auth, calendar_feed, inbox, instances, labels, maillog, municipalities
-    from . import api_plan  # noqa: F401 - adds the plan's routes to the API blueprint (api.bp)
 
     labels.init_app(app)
+    from . import api_plan  # noqa: F401 - adds the plan's routes to the API blueprint (api.bp)
 
     for module in (auth, inbox, instances, municipalities, admin, api, maillog, calendar_feed):
         app.register_blueprint(module.bp)
