@@ -33,19 +33,20 @@ def as_json(value):
 # -- reading ----------------------------------------------------------------------------------------
 
 def goals(instance) -> list[PlanGoal]:
-    """The instance's goals with their target cards, indicators, activities and units (4 queries)."""
-    return list(db.session.execute(
-        db.select(PlanGoal).where(PlanGoal.instance_id == instance.id).order_by(PlanGoal.code)
+    """The instance's goals (A1 < A2 < A10) with their target cards, indicators, activities and
+    units (4 queries)."""
+    found = db.session.execute(
+        db.select(PlanGoal).where(PlanGoal.instance_id == instance.id)
         .options(db.selectinload(PlanGoal.targets).options(
             db.selectinload(PlanTarget.indicators), db.selectinload(PlanTarget.activities),
             db.joinedload(PlanTarget.responsible_unit), db.selectinload(PlanTarget.cooperating_units))))
-        .scalars())
+    return sorted(found.scalars(), key=lambda g: sort_key(g.code))
 
 
 def sort_key(code: str) -> tuple:
-    """A1 < A2 < A10; H1.2 < H1.10."""
-    return tuple(int(p) if p.isdigit() else p for p in code.replace("PG", "").replace("A", "").replace("H", "")
-                 .split("."))
+    """A1 < A2 < A10; H1.2 < H1.10; PG1.1.2 < PG1.1.10 (numbers compared as numbers)."""
+    parts = code.removeprefix("PG").lstrip("AH").split(".")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
 def target(instance, code: str, lock: bool = False) -> PlanTarget:

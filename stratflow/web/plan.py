@@ -46,15 +46,19 @@ def _checked_post() -> None:
         abort(400)
 
 
-@bp.route("")
-@login_required
-def show(instance_id):
-    instance = _instance(instance_id)
+def _show(instance, import_form=None, import_lines=(), status=200):
     view = plan_views.plan_view(current_user, instance, goal=request.args.get("goal") or None,
                                 unit=parse_int(request.args.get("unit")),
                                 completeness=request.args.get("completeness") or None)
     return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
-                           import_form=PlanImportForm(formdata=None), import_lines=[], shown=plan_rules.shown)
+                           import_form=import_form or PlanImportForm(formdata=None),
+                           import_lines=list(import_lines), shown=plan_rules.shown), status
+
+
+@bp.route("")
+@login_required
+def show(instance_id):
+    return _show(_instance(instance_id))
 
 
 @bp.route("/goals", methods=["POST"])
@@ -70,8 +74,10 @@ def save_goal(instance_id, code=None):
         abort(404)
     except ServiceError as exc:
         unit_of_work.discard()
+        if exc.code == "forbidden":
+            abort(403)
         flash(" ".join([exc.message, *exc.field_errors.values()]), "error")
-        return redirect(url_for("plan.show", instance_id=instance.id)), STATUS.get(exc.code, 400)
+        return _show(instance, status=STATUS.get(exc.code, 400))
     flash(_("%(code)s amacı kaydedildi.", code=goal.code), "success")
     return redirect(url_for("plan.show", instance_id=instance.id))
 
@@ -173,9 +179,6 @@ def import_cards(instance_id):
         if exc.code == "forbidden":
             abort(403)
         flash(exc.message, "error")
-        view = plan_views.plan_view(current_user, instance)
-        return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
-                               import_form=form, import_lines=getattr(exc, "lines", []),
-                               shown=plan_rules.shown), STATUS.get(exc.code, 400)
+        return _show(instance, form, getattr(exc, "lines", []), STATUS.get(exc.code, 400))
     flash(_("%(n)d hedef kartı içe aktarıldı.", n=count), "success")
     return redirect(url_for("plan.show", instance_id=instance.id))
