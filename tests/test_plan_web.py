@@ -79,6 +79,11 @@ def test_the_consolidated_view_filters_and_shows_costing(client, plan):
     page = b.get(f"/instances/{instance.id}/plan?goal=A1&completeness=incomplete").get_data(as_text=True)
     assert 'data-target="H1.1"' not in page
     assert b.get(f"/instances/{instance.id}/plan?unit=abc&goal=<x>").status_code == 200
+    refused = b.post(f"/instances/{instance.id}/plan/goals", {"code": "B7", "title": "Yanlış"})
+    assert refused.status_code == 422 and "Amaç kodu A1, A2 … biçiminde olmalıdır." in refused.get_data(as_text=True)
+    assert b.post(f"/instances/{instance.id}/plan/goals", {"code": "A10", "title": "Onuncu"}).status_code == 302
+    assert b.post(f"/instances/{instance.id}/plan/goals/A10", {"title": "Onuncu amaç"}).status_code == 302
+    assert [g.code for g in plan_content.goals(instance)] == ["A1", "A2", "A10"]
 
 
 def test_a_stranger_gets_404_everywhere(client, plan):
