@@ -122,8 +122,10 @@ def test_costs_and_risk_scores(plan):
     data = card("H1.1", units[0].id)
     data["activities"][0]["costs"] = values(-1, 0, 0, 0, 0)
     data["risks"][0]["likelihood"] = 6
+    data["risks"][0]["impact"] = 2.5
     error = _refused(coordinator, instance, data, "H1.1")
     assert {"activities-0-costs-2025", "risks-0-likelihood"} <= set(error.field_errors)
+    assert error.field_errors["risks-0-impact"] == "Bir tam sayı girin."
 
 
 def test_a_unit_manager_edits_only_the_cards_of_their_unit(plan):

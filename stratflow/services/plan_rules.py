@@ -65,6 +65,8 @@ def number(value, errors: dict, key: str, *, minimum=None, maximum=MAX_NUMBER, p
         errors[key] = _("Değer en az %(n)s olmalıdır.", n=minimum)
     elif result > maximum or result < -MAX_NUMBER:
         errors[key] = _("Değer en fazla %(n)s olmalıdır.", n=maximum)
+    elif places == 0 and result != result.to_integral_value():
+        errors[key] = _("Bir tam sayı girin.")
     elif result != result.quantize(Decimal(1).scaleb(-places)):
         errors[key] = _("En fazla %(n)d ondalık basamak girin.", n=places)
     return result
