@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from ..i18n import tr_sort_key
 from ..models.plan import PLAN_YEARS
 from . import plan_access, plan_content, plan_rules
 from .plan_rules import HUNDRED, plan_years
@@ -137,7 +138,7 @@ def plan_view(user, instance, goal: str | None = None, unit: int | None = None,
         rows = [r for r in rows if r.target.responsible_unit_id == filters["unit"]]
     if filters["completeness"]:
         rows = [r for r in rows if r.complete == (filters["completeness"] == "complete")]
-    return PlanView(instance, years, goals, rows, sorted(units.values(), key=lambda u: u.unit.name),
+    return PlanView(instance, years, goals, rows, sorted(units.values(), key=lambda u: tr_sort_key(u.unit.name)),
                     costing(goals, years), key_indicators(goals), plan_access.edits_all(user, instance), filters)
 
 
