@@ -99,6 +99,11 @@ class Api:
             kwargs["json"] = body
         return self.client.post(API + path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
 
+    def patch(self, path, body=None, **kwargs):
+        if body is not None:
+            kwargs["json"] = body
+        return self.client.patch(API + path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
 
 def user(email: str) -> User:
     return db.session.execute(db.select(User).filter_by(email=email)).scalar_one()

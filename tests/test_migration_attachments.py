@@ -44,7 +44,7 @@ def test_up_down_and_up_again(tmp_path):
     app, pg = _app(tmp_path)
     try:
         with app.app_context():
-            upgrade(revision="0012_election_kind")
+            upgrade(revision="0013_plan_content")
             with db.engine.begin() as conn:
                 _seed(conn)
             upgrade(revision="0014_attachments")
@@ -63,7 +63,7 @@ def test_up_down_and_up_again(tmp_path):
             with db.engine.begin() as conn:
                 conn.execute(sa.text('DELETE FROM "user" WHERE id = 1'))  # the uploader may go: the file stays
                 assert conn.execute(sa.text("SELECT uploaded_by_id FROM attachment")).scalar() is None
-            downgrade(revision="0012_election_kind")
+            downgrade(revision="0013_plan_content")
             assert "attachment" not in sa.inspect(db.engine).get_table_names()
             with db.engine.connect() as conn:
                 assert [_count(conn, t) for t in ("municipality", "process_instance", "task")] == [1, 1, 1]

@@ -4,7 +4,8 @@ tools/build_strategic_plan.py writes onto each user task (read by stratflow/engi
 Phases (order:label on the milestone), the genelge/program timetable rows, the documents each
 task's page shows, the spending-unit matrix columns, where the statutory countdown stops (the
 submission to the council: compliance is judged on it, 5393 art. 41), and the completion anchors
-circular_date and plan_approval_date.
+circular_date and plan_approval_date; the plan's cards seeded from the strategy draft and a version of
+them frozen when the board adopts the draft (planContent).
 """
 
 MEANING = {
@@ -37,13 +38,14 @@ MEANING = {
     "future_draft": {"phase": "future"},
     "future_adoption": {"phase": "future", "phaseMilestone": "5:Geleceğe bakış",
                         "timetable": "7:Misyon, vizyon ve temel değerler"},
-    "strategy_draft": {"phase": "strategy", "timetable": "8:Amaç, hedef ve göstergeler"},
+    "strategy_draft": {"phase": "strategy", "timetable": "8:Amaç, hedef ve göstergeler", "planContent": "seed"},
     "target_review": {"phase": "strategy", "unitMatrix": "3:Hedeflerin gözden geçirilmesi"},
     "monitoring_design": {"phase": "strategy", "phaseMilestone": "6:Strateji",
                           "timetable": "9:İzleme ve değerlendirme sistemi"},
     "plan_draft": {"phase": "approval", "documents": "plan_skeleton"},
     "draft_review": {"phase": "approval", "timetable": "10:Plan taslağı ve Kurul incelemesi",
-                     "documents": "plan_skeleton"},
+                     "documents": "plan_skeleton",
+                     "planContent": "freeze", "planContentWhen": "draft_decision=approve"},
     "plan_approval": {"phase": "approval", "phaseMilestone": "7:Taslak ve onay",
                       "timetable": "11:Başkan onayı ve Meclise sunuş", "documents": "submission_letter,plan_skeleton",
                       "completionAnchor": "plan_approval_date", "completionAnchorWhen": "plan_decision=approve"},

@@ -9,7 +9,7 @@ task, user); down drops it with its rows (task data then still holds the referen
 forms show as missing files).
 
 Revision ID: 0014_attachments
-Revises: 0012_election_kind
+Revises: 0013_plan_content
 Create Date: 2026-12-04
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_attachments"
-down_revision = "0012_election_kind"
+down_revision = "0013_plan_content"
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,9 @@ properties of its user tasks (`spiffworkflow:property`), read once per stored sp
     countdownStop="yes"               once completed, the statutory countdown stops
     completionAnchor="circular_date"  the day this task is completed is that due-date anchor …
     completionAnchorWhen="circular_decision=approve"  … when the submitted form says so
+    planContent="seed"                its completion turns the draft's goals/targets/indicators into cards
+    planContent="freeze"              its completion freezes a version of all the plan's cards …
+    planContentWhen="draft_decision=approve"  … when the submitted form says so
 
 A model without them simply has no phases, timetable or countdown. `problems()` is what
 `definitions check` reports about them (element id and a reason).
@@ -22,7 +25,9 @@ import re
 from dataclasses import dataclass, field
 
 PROPERTY_NAMES = ("phase", "phaseStep", "phaseOptional", "phaseMilestone", "timetable", "documents",
-                  "unitMatrix", "countdownStop", "completionAnchor", "completionAnchorWhen")
+                  "unitMatrix", "countdownStop", "completionAnchor", "completionAnchorWhen",
+                  "planContent", "planContentWhen")
+PLAN_CONTENT = ("seed", "freeze")
 _ORDERED = re.compile(r"^\s*(\d{1,3})\s*:\s*(\S.{0,199})$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _WHEN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]{0,99})\s*=\s*(\S.{0,199})$")
@@ -51,6 +56,7 @@ class Meaning:
     unit_steps: tuple = ()                               # (bpmn_id, label), in order
     countdown_stops: frozenset = frozenset()
     completion_anchors: dict = field(default_factory=dict)  # bpmn_id -> (anchor, (field, value) | None)
+    plan_content: dict = field(default_factory=dict)     # bpmn_id -> ("seed" | "freeze", (field, value) | None)
 
 
 def _ordered(text: str):
@@ -86,6 +92,12 @@ def problems(facts: dict, anchors: tuple = ()) -> list[tuple[str, str]]:
         when = props.get("completionAnchorWhen")
         if when is not None and (anchor is None or not _WHEN.match(when)):
             found.append((bpmn_id, "completionAnchorWhen needs completionAnchor and the form \"field=value\""))
+        action = props.get("planContent")
+        if action is not None and action not in PLAN_CONTENT:
+            found.append((bpmn_id, f"planContent {action!r}: expected one of {', '.join(PLAN_CONTENT)}"))
+        plan_when = props.get("planContentWhen")
+        if plan_when is not None and (action is None or not _WHEN.match(plan_when)):
+            found.append((bpmn_id, "planContentWhen needs planContent and the form \"field=value\""))
     phases_used = {(f.get("properties") or {}).get("phase") for f in facts.values()} - {None}
     for phase in sorted(phases_used - set(milestones)):
         found.append(("", f"phase {phase!r} has no task with phaseMilestone"))
@@ -97,7 +109,7 @@ def read(facts: dict) -> Meaning:
     are left out (`definitions check` refuses such a model)."""
     members: dict[str, dict] = {}
     milestones: dict[str, tuple] = {}
-    timetable, unit_steps, documents_on, anchors, stops = [], [], {}, {}, set()
+    timetable, unit_steps, documents_on, anchors, stops, plan = [], [], {}, {}, set(), {}
     for bpmn_id, fact in facts.items():
         props = fact.get("properties") or {}
         phase = props.get("phase")
@@ -122,6 +134,9 @@ def read(facts: dict) -> Meaning:
         if props.get("completionAnchor"):
             match = _WHEN.match(props.get("completionAnchorWhen") or "")
             anchors[bpmn_id] = (props["completionAnchor"], (match.group(1), match.group(2).strip()) if match else None)
+        if props.get("planContent") in PLAN_CONTENT:
+            match = _WHEN.match(props.get("planContentWhen") or "")
+            plan[bpmn_id] = (props["planContent"], (match.group(1), match.group(2).strip()) if match else None)
     phases = tuple(sorted(
         (PhaseDef(key=key, order=milestones[key][0], label=milestones[key][1], milestone=milestones[key][2],
                   steps=tuple(tuple(ids) for ids in group["steps"].values()), optional=tuple(group["optional"]))
@@ -130,7 +145,7 @@ def read(facts: dict) -> Meaning:
         phases=phases, phase_of={s: p.key for p in phases for s in p.all_steps()},
         timetable=tuple((label, bpmn_id) for _n, label, bpmn_id in sorted(timetable)),
         documents_on=documents_on, unit_steps=tuple((bpmn_id, label) for _n, label, bpmn_id in sorted(unit_steps)),
-        countdown_stops=frozenset(stops), completion_anchors=anchors)
+        countdown_stops=frozenset(stops), completion_anchors=anchors, plan_content=plan)
 
 
 def _split(text: str | None) -> list[str]:

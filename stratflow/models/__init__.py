@@ -9,6 +9,7 @@ from .document import DocumentJob, DocumentSource, DocumentTemplate, DocumentVer
 from .instance import ProcessInstance
 from .org import Municipality, RoleAssignment, SpendingUnit, User
 from .outbox import OutboxMessage
+from .plan import PlanActivity, PlanGoal, PlanIndicator, PlanTarget, PlanVersion
 from .settings import CouncilMeetingDate, LeaveDay, MunicipalitySettings
 from .task import TaskRecord
 
@@ -17,5 +18,6 @@ __all__ = [
     "DocumentJob", "DocumentSource", "DocumentTemplate", "DocumentVersion",
     "ApiToken", "AuditEvent", "CouncilMeetingDate", "DefinitionVersion", "LeaveDay", "LoginThrottle", "Municipality",
     "MunicipalitySettings",
-    "OutboxMessage", "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
+    "OutboxMessage", "PlanActivity", "PlanGoal", "PlanIndicator", "PlanTarget", "PlanVersion",
+    "ProcessDefinition", "ProcessInstance", "RoleAssignment", "SpendingUnit", "TaskRecord", "User",
 ]

@@ -22,6 +22,9 @@ class ProcessInstance(db.Model):
     # model declares (circular_date: the day the circular was approved). Pages read them without
     # loading the engine state.
     anchors = db.Column(db.JSON, nullable=False, default=dict)
+    # The first year of the plan period (plan content, services/plan_content.py): the process data's
+    # plan_period once the strategy draft was seeded from it; until then the election year + 1.
+    plan_first_year = db.Column(db.Integer, nullable=True)
     started_by_id = db.Column(db.ForeignKey("user.id"), nullable=True)
     started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -7,6 +7,7 @@ overwrite process variables it does not own.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import get_locale
@@ -204,7 +205,8 @@ def _coerce(schema: dict, raw):
 def unknown_keys(schema: dict, data: dict, prefix: str = "") -> list[str]:
     """Keys the schema does not declare, also inside rows of tables (as "members-0-extra")."""
     props = schema.get("properties", {})
-    found = [prefix + key for key in sorted(set(data) - set(props))]
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]  # e.g. plan years "^[0-9]{4}$"
+    found = [prefix + key for key in sorted(set(data) - set(props)) if not any(p.search(key) for p in patterns)]
     for key, sub in props.items():
         value = data.get(key)
         if sub.get("type") == "array" and isinstance(value, list) and isinstance(sub.get("items"), dict):

@@ -16,8 +16,10 @@ permission check is here, so every caller (web, API, command line, scheduler) ge
 3. sync the task projection (new records for new ready tasks, cancelled ones for withdrawn);
 4. due dates of new and open tasks from the context (no queries);
 5. add the audit rows and flush;
-6. cancel the mail of the tasks that closed (and the countdown, when the model says so);
-7. enqueue "documents due" (rendered later by the scheduler: services/document_jobs.py), when the
+6. the plan's cards, when the model says so of the completed task (`planContent`): seed them from
+   the strategy draft's data, or freeze a version of them (services/plan_versions.py);
+7. cancel the mail of the tasks that closed (and the countdown, when the model says so);
+8. enqueue "documents due" (rendered later by the scheduler: services/document_jobs.py), when the
    model shows documents at all.
 """
 
@@ -33,7 +35,7 @@ from ..calendar import rules
 from ..extensions import db
 from ..models import AuditEvent, DefinitionVersion, DocumentJob, ProcessInstance, TaskRecord
 from ..models.base import utcnow
-from . import Forbidden, NotFound, ServiceError, access, deadlines, outbox
+from . import Forbidden, NotFound, ServiceError, access, deadlines, outbox, plan_versions
 from .context import Context, context_of
 
 __all__ = ["Context", "context_of"]
@@ -104,6 +106,8 @@ class Transition:
         db.session.add_all(self._audit)
         self._audit = []
         db.session.flush()
+        if engine_moved:
+            self._plan_content(ready)
         self._cancel_mail()
         if engine_moved:
             self._documents_due()
@@ -120,9 +124,7 @@ class Transition:
 
     def _record_anchors(self, ready: dict) -> None:
         anchors = {k: v for k, v in (self.instance.anchors or {}).items() if k not in self.reset_anchors}
-        data = dict(self.workflow.data)
-        for human in ready.values():
-            data.update(human.data)
+        data = self._data(ready)
         for name in DATA_ANCHORS:
             day = deadlines.iso_date(data.get(name))
             if day is not None:
@@ -133,6 +135,25 @@ class Transition:
                 anchors[anchor[0]] = deadlines.local_day(self.done.completed_at).isoformat()
         if anchors != (self.instance.anchors or {}):
             self.instance.anchors = anchors
+
+    def _data(self, ready: dict) -> dict:
+        """The process data as the completed task left it: the workflow's and the ready tasks'."""
+        data = dict(self.workflow.data)
+        for human in ready.values():
+            data.update(human.data)
+        return data
+
+    def _plan_content(self, ready: dict) -> None:
+        declared = self.ctx.version.meaning.plan_content.get(self.done.bpmn_id) if self.done else None
+        if declared is None:
+            return
+        data = self._data(ready)
+        if not _holds(declared[1], data):
+            return
+        if declared[0] == "seed":
+            plan_versions.seed_from_draft(self.instance, self.actor, data)
+        else:
+            plan_versions.freeze(self.instance, self.actor, self.done.bpmn_id)
 
     def _sync_tasks(self, ready: dict) -> None:
         for task_id, human in ready.items():

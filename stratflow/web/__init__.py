@@ -14,6 +14,7 @@ def register_blueprints(app) -> None:
     from . import admin, api, auth, calendar_feed, inbox, instances, labels, maillog, municipalities
 
     labels.init_app(app)
+    from . import api_plan  # noqa: F401 - adds the plan's routes to the API blueprint (api.bp)
 
     for module in (auth, inbox, instances, municipalities, admin, api, maillog, calendar_feed):
         app.register_blueprint(module.bp)
@@ -25,6 +26,8 @@ def register_blueprints(app) -> None:
     app.register_blueprint(documents_bp)
     from .attachments import bp as attachments_bp
     app.register_blueprint(attachments_bp)
+    from .plan import bp as plan_bp
+    app.register_blueprint(plan_bp)
     from .unit_of_work import wrap_views
     wrap_views(app)
 

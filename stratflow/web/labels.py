@@ -1,5 +1,7 @@
 """Display labels and filters handed to templates (templates decide nothing themselves)."""
 
+import json
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -84,6 +86,16 @@ def init_app(app) -> None:
     app.jinja_env.filters["date"] = lambda d: long_date(d, _locale())
     app.jinja_env.filters["datetime"] = lambda d: long_datetime(d, _locale())
     app.jinja_env.filters["filesize"] = lambda n: file_size(n, _locale())
+    app.jinja_env.filters["tl"] = lambda v: amount_text(v, _locale())
+    app.jinja_env.filters["plain_json"] = lambda v: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+
+
+def amount_text(value, locale: str = "tr") -> str:
+    """An amount of money as the page shows it: 1.234.567,50 (Turkish) or 1,234,567.50."""
+    if value is None:
+        return "—"
+    text = f"{value:,.2f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if locale == "tr" else text
 
 
 def _locale() -> str:
