@@ -793,7 +793,7 @@ def _properties(parent, props):
         sub(box, "spiffworkflow", "property", name=name, value=value)
 
 
-def _node_xml(process, node, incoming, outgoing):
+def _node_xml(process, node, incoming, outgoing, due_rules, meaning):
     tags = {"start": "startEvent", "end": "endEvent", "user": "userTask", "script": "scriptTask",
             "xor": "exclusiveGateway", "and": "parallelGateway", "timer": "intermediateCatchEvent",
             "boundary": "boundaryEvent"}
@@ -807,8 +807,8 @@ def _node_xml(process, node, incoming, outgoing):
     el = sub(process, "bpmn", tags[node.kind], **attrs)
     if node.kind == "user":
         ext = sub(el, "bpmn", "extensionElements")
-        _properties(ext, {"formJsonSchemaFilename": node.form, **node.props, "dueDateRule": DUE_RULES[node.id],
-                          **MEANING.get(node.id, {})})
+        _properties(ext, {"formJsonSchemaFilename": node.form, **node.props, "dueDateRule": due_rules[node.id],
+                          **meaning.get(node.id, {})})
         sub(ext, "spiffworkflow", "instructionsForEndUser", node.text)
         if node.script:
             sub(ext, "spiffworkflow", "postScript", node.script)
@@ -861,17 +861,22 @@ def _side(box, point):
     return None
 
 
-def build(lanes=LANES, nodes=NODES, flows=FLOWS) -> str:
+def build(lanes=LANES, nodes=NODES, flows=FLOWS, process_id="strategic_plan",
+          process_name="Stratejik Plan Hazırlık Süreci", due_rules=None, meaning=None) -> str:
+    """The BPMN file of a model (the strategic plan's unless told: tools/build_plan_monitoring.py
+    builds another process with the same layout and routing)."""
+    due_rules = DUE_RULES if due_rules is None else due_rules
+    meaning = MEANING if meaning is None else meaning
     layout = Layout(lanes, nodes)
     router = Router(layout)
     for flow in sorted(flows, key=lambda f: _span(layout, f)):
         router.route(flow)
-    root = etree.Element(q("bpmn", "definitions"), nsmap=NS, id="Definitions_strategic_plan",
+    root = etree.Element(q("bpmn", "definitions"), nsmap=NS, id=f"Definitions_{process_id}",
                          targetNamespace="http://stratflow.example/bpmn", exporter="stratflow",
                          exporterVersion="2")
-    collab = sub(root, "bpmn", "collaboration", id="Collaboration_strategic_plan")
-    sub(collab, "bpmn", "participant", id="Participant_municipality", name="Belediye", processRef="strategic_plan")
-    process = sub(root, "bpmn", "process", id="strategic_plan", name="Stratejik Plan Hazırlık Süreci",
+    collab = sub(root, "bpmn", "collaboration", id=f"Collaboration_{process_id}")
+    sub(collab, "bpmn", "participant", id="Participant_municipality", name="Belediye", processRef=process_id)
+    process = sub(root, "bpmn", "process", id=process_id, name=process_name,
                   isExecutable="true")
     lane_set = sub(process, "bpmn", "laneSet", id="LaneSet_1")
     for lane_id, name, role, _rows in lanes:
@@ -881,12 +886,13 @@ def build(lanes=LANES, nodes=NODES, flows=FLOWS) -> str:
             if n.lane == lane_id:
                 sub(lane, "bpmn", "flowNodeRef", n.id)
     for n in nodes:
-        _node_xml(process, n, [f.id for f in flows if f.target == n.id], [f.id for f in flows if f.source == n.id])
+        _node_xml(process, n, [f.id for f in flows if f.target == n.id], [f.id for f in flows if f.source == n.id],
+                  due_rules, meaning)
     for f in flows:
         el = sub(process, "bpmn", "sequenceFlow", id=f.id, name=f.name or None, sourceRef=f.source, targetRef=f.target)
         if f.condition:
             sub(el, "bpmn", "conditionExpression", f.condition, **{q("xsi", "type"): "bpmn:tFormalExpression"})
-    _diagram(root, layout, router, lanes, nodes, flows)
+    _diagram(root, layout, router, lanes, nodes, flows, process_id)
     etree.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode") + "\n"
 
@@ -898,9 +904,9 @@ def _span(layout, flow):
     return (backwards, a.cy != b.cy, abs(b.cx - a.cx) + abs(b.cy - a.cy))
 
 
-def _diagram(root, layout, router, lanes, nodes, flows):
+def _diagram(root, layout, router, lanes, nodes, flows, process_id):
     diagram = sub(root, "bpmndi", "BPMNDiagram", id="BPMNDiagram_1")
-    plane = sub(diagram, "bpmndi", "BPMNPlane", id="BPMNPlane_1", bpmnElement="Collaboration_strategic_plan")
+    plane = sub(diagram, "bpmndi", "BPMNPlane", id="BPMNPlane_1", bpmnElement=f"Collaboration_{process_id}")
     _shape(plane, "Participant_municipality", Box(POOL_X, POOL_Y, layout.width, layout.height), isHorizontal="true")
     for lane_id, *_rest in lanes:
         _shape(plane, lane_id, layout.lane_box[lane_id], isHorizontal="true")

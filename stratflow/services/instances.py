@@ -15,7 +15,10 @@ from .definitions import current_version
 MAIN_PROCESS = "strategic_plan"
 
 
-def start_instance(municipality: Municipality, actor, key: str = MAIN_PROCESS) -> ProcessInstance:
+def start_instance(municipality: Municipality, actor, key: str = MAIN_PROCESS, data: dict | None = None,
+                   title: str | None = None) -> ProcessInstance:
+    """Start the current version of process `key` for the municipality; `data` adds process
+    variables to the start data (the monitoring's period and indicators), `title` names it."""
     if actor is not None and not access.can_manage(actor, municipality.id):
         raise NotFound()
     version = current_version(key)
@@ -33,12 +36,12 @@ def start_instance(municipality: Municipality, actor, key: str = MAIN_PROCESS) -
     if not municipality.units:
         raise ServiceError(_("Süreci başlatmadan önce harcama birimlerini tanımlayın."))
     try:
-        workflow = versions.info(version).start(start_data(municipality))
+        workflow = versions.info(version).start({**start_data(municipality), **(data or {})})
     except engine.EngineError as exc:
         raise ServiceError(_("Süreç başlatılamadı: %(error)s", error=str(exc))) from exc
     year = municipality.election_date.year
-    title = f"{municipality.name} {year + 1}–{year + 5} Stratejik Planı" if key == MAIN_PROCESS else \
-        f"{municipality.name} — {version.definition.name}"
+    title = title or (f"{municipality.name} {year + 1}–{year + 5} Stratejik Planı" if key == MAIN_PROCESS else
+                      f"{municipality.name} — {version.definition.name}")
     instance = ProcessInstance(
         version=version, municipality=municipality, status="running", anchors={}, title=title[:300],
         state="", state_schema=engine.STATE_SCHEMA, started_by_id=getattr(actor, "id", None))

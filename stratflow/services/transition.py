@@ -25,6 +25,8 @@ permission check is here, so every caller (web, API, command line, scheduler) ge
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -168,10 +170,12 @@ class Transition:
         instance, props = self.instance, human.properties
         return TaskRecord(
             id=human.id, instance_id=instance.id, municipality_id=instance.municipality_id,
-            bpmn_id=human.bpmn_id, name=human.name, lane=human.lane, role=self.ctx.version.role_of_lane(human.lane),
+            bpmn_id=human.bpmn_id, name=_task_name(human), lane=human.lane,
+            role=self.ctx.version.role_of_lane(human.lane),
             unit_id=_unit_id(human.data.get(props.get("unitVariable")) if props.get("unitVariable") else None,
                              self.ctx.calendar.unit_ids),
             form=props.get("formJsonSchemaFilename"), state="open", created_at=utcnow(),
+            draft=_start_values(human.data, props.get("formStartVariable")),
             due_date=deadlines.due_date(self.ctx, human) or deadlines.iso_date(
                 human.data.get(props["dueDateVariable"]) if props.get("dueDateVariable") else None))
 
@@ -300,3 +304,34 @@ def _unit_id(value, unit_ids: frozenset) -> int | None:
     if isinstance(value, dict):
         value = value.get("id")
     return value if isinstance(value, int) and not isinstance(value, bool) and value in unit_ids else None
+
+
+def _start_values(data: dict, path: str | None) -> dict | None:
+    """The form's starting values: the task-data object the model names (`formStartVariable`,
+    a dotted path such as "unit.start_values"), e.g. the indicators a unit reports on."""
+    if not path:
+        return None
+    value = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return dict(value) if isinstance(value, dict) else None
+
+
+_ATTRIBUTE_ACCESS = re.compile(r"\{[^}]*(\.|__|!|:)")
+
+
+class _Values(dict):
+    def __missing__(self, key):
+        raise KeyError(key)
+
+
+def _task_name(human: engine.HumanTask) -> str:
+    """The task's name in the inbox: the model's `nameTemplate` filled from the task data ("{unit[
+    indicator_count]} göstergenin {period_label} gerçekleşmelerini girin"), else the element's name."""
+    template = human.properties.get("nameTemplate")
+    if not template or _ATTRIBUTE_ACCESS.search(template):  # item access only: no attributes of objects
+        return human.name
+    try:
+        return template.format_map(_Values(human.data))[:300]
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return human.name
