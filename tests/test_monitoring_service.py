@@ -1,0 +1,89 @@
+"""Starting a monitoring period on an adopted plan's target cards (issue 15): one task per
+responsible unit named after its indicators and the period, its form starting with them, due
+from the period's end; realisation per target from what the units entered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from stratflow.extensions import db
+from stratflow.models import ProcessInstance, TaskRecord
+from stratflow.services import ServiceError, monitoring, tasks
+
+from . import factories
+from .plan_helpers import manager_of, town_with_plan
+
+
+@pytest.fixture
+def adopted(ctx, definition):
+    town, plan, units = town_with_plan()
+    plan.status = "completed"  # adopted: walking the preparation to its end is test_strategic_plan's work
+    db.session.commit()
+    return town, plan, units
+
+
+def _open(instance) -> list[TaskRecord]:
+    return list(db.session.execute(db.select(TaskRecord).filter_by(instance_id=instance.id, state="open")
+                                   .order_by(TaskRecord.name)).scalars())
+
+
+def test_a_period_gives_each_responsible_unit_its_indicators(adopted):
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    started = monitoring.start_period(coordinator, plan, 2025, 1)
+    db.session.commit()
+    assert started.title == f"{town.name} — Ocak–Haziran 2025 izleme"
+    records = _open(started)
+    assert {r.unit_id for r in records} == {units[0].id, units[1].id}
+    assert {r.name for r in records} == {"2 göstergenin Ocak–Haziran 2025 gerçekleşme değerlerini gir"}
+    assert {r.due_date for r in records} == {date(2025, 7, 14)}  # 15 July is a holiday
+    first = next(r for r in records if r.unit_id == units[0].id)
+    assert [row["indicator_code"] for row in first.draft["rows"]] == ["PG1.1.1", "PG1.1.2"]
+    assert first.draft["rows"][0]["planned"] == 11.0  # the 2025 value of the card
+
+    for record in records:
+        rows = [dict(row, actual=10.5 if row["indicator_code"] == "PG1.1.1" else 12) for row in record.draft["rows"]]
+        unit = next(u for u in units if u.id == record.unit_id)
+        tasks.complete(record.id, manager_of(unit), {"rows": rows})
+    db.session.commit()
+    result = monitoring.realisation_of(started)
+    by_code = {t.code: t for t in result.targets}
+    # H1.1: PG1.1.1 (weight 60) 10 → 10.5 of 10 → 11 = 50 %; PG1.1.2 (40) 10 → 12 of 10 → 11 = 200 %, counted 100
+    assert by_code["H1.1"].rate == 70.0
+    assert {r.code: r.rate for r in by_code["H1.1"].indicators} == {"PG1.1.1": 50.0, "PG1.1.2": 200.0}
+    assert by_code["H2.1"].rate == 100.0  # both 10 → 12 of 10 → 11: counted 100 each
+    assert [t.bpmn_id for t in _open(started)] == ["monitoring_report"]
+
+
+def test_bad_periods_start_nothing(adopted):
+    town, plan, _units = adopted
+    coordinator = factories.person(town, "coordinator")
+    before = db.session.execute(db.select(db.func.count()).select_from(ProcessInstance)).scalar()
+    with pytest.raises(ServiceError, match="2025–2029"):
+        monitoring.start_period(coordinator, plan, 2031, 1)
+    with pytest.raises(ServiceError):
+        monitoring.start_period(coordinator, plan, 2025, 3)
+    plan.status = "running"
+    with pytest.raises(ServiceError, match="yürürlüğe girmiş"):
+        monitoring.start_period(coordinator, plan, 2025, 1)
+    db.session.rollback()
+    assert db.session.execute(db.select(db.func.count()).select_from(ProcessInstance)).scalar() == before
+
+
+def test_the_first_half_asks_only_for_six_monthly_indicators(adopted):
+    town, plan, units = adopted
+    for indicator in plan_indicators(plan):
+        indicator.monitoring = "yearly"
+    db.session.commit()
+    coordinator = factories.person(town, "coordinator")
+    with pytest.raises(ServiceError, match="izlenecek gösterge yok"):
+        monitoring.start_period(coordinator, plan, 2025, 1)
+    started = monitoring.start_period(coordinator, plan, 2025, 2)
+    assert {r.due_date for r in _open(started)} == {date(2026, 1, 15)}
+
+
+def plan_indicators(plan):
+    from stratflow.models import PlanIndicator
+    return list(db.session.execute(db.select(PlanIndicator).filter_by(instance_id=plan.id)).scalars())
