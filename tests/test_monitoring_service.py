@@ -87,3 +87,54 @@ def test_the_first_half_asks_only_for_six_monthly_indicators(adopted):
 def plan_indicators(plan):
     from stratflow.models import PlanIndicator
     return list(db.session.execute(db.select(PlanIndicator).filter_by(instance_id=plan.id)).scalars())
+
+
+# -- on the web ------------------------------------------------------------------------------------
+
+def login(client, user):
+    from stratflow.services import accounts
+
+    from .conftest import signed_in
+    user.password_hash = accounts.hash_password("Demo.2024")
+    db.session.commit()
+    return signed_in(client, user.email)
+
+
+def test_the_coordinator_starts_a_period_and_everyone_reads_the_realisation(adopted, client):
+    import io
+
+    import openpyxl
+
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    browser = login(client, coordinator)
+    page = browser.get(f"/instances/{plan.id}/plan").get_data(as_text=True)
+    assert 'data-form="monitoring-start"' in page
+    before = db.session.execute(db.select(db.func.count()).select_from(ProcessInstance)).scalar()
+    refused = browser.post(f"/instances/{plan.id}/monitoring", {"year": "2031", "half": "1"},
+                           form_page=f"/instances/{plan.id}/plan")
+    assert refused.status_code == 302
+    assert db.session.execute(db.select(db.func.count()).select_from(ProcessInstance)).scalar() == before
+    assert "2025–2029" in browser.get(f"/instances/{plan.id}/plan").get_data(as_text=True)  # the flash
+    response = browser.post(f"/instances/{plan.id}/monitoring", {"year": "2025", "half": "1"},
+                            form_page=f"/instances/{plan.id}/plan")
+    assert response.status_code == 302
+    db.session.expire_all()
+    [started] = monitoring.periods(plan)
+    manager = manager_of(units[0])
+    inbox = login(client.application.test_client(), manager).get("/").get_data(as_text=True)
+    assert "2 göstergenin Ocak–Haziran 2025 gerçekleşme değerlerini gir" in inbox
+    [record] = [r for r in _open(started) if r.unit_id == units[0].id]
+    tasks.complete(record.id, manager, {"rows": [dict(r, actual=11) for r in record.draft["rows"]]})
+    db.session.commit()
+    html = browser.get(f"/instances/{started.id}/realisation").get_data(as_text=True)
+    assert 'data-target="H1.1"' in html and 'data-rate="100.0"' in html  # 10 → 11 of 10 → 11
+    assert "girişler bekleniyor" in html  # H2.1's unit has not entered yet
+    sheet = openpyxl.load_workbook(io.BytesIO(browser.get(f"/instances/{started.id}/realisation.xlsx").data)).active
+    assert sheet["A1"].value == "Hedef" and sheet.max_row == 1 + 4
+    stranger_town, _instance, _units = town_with_plan("Başka Belediyesi", cards=False)
+    stranger = factories.person(stranger_town, "coordinator")
+    other = login(client.application.test_client(), stranger)
+    assert other.get(f"/instances/{started.id}/realisation").status_code == 404
+    assert other.post(f"/instances/{plan.id}/monitoring", {"year": "2025", "half": "2"},
+                      form_page=f"/instances/{_instance.id}/plan").status_code == 404

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import PlanIndicator, PlanTarget, ProcessInstance
-from . import ServiceError, instances, plan_content, plan_rules, realisation, versions
+from ..models import DefinitionVersion, PlanIndicator, PlanTarget, ProcessDefinition, ProcessInstance
+from . import ServiceError, access, instances, plan_content, plan_rules, realisation, versions
 
 PROCESS = "plan_monitoring"
 HALVES = {1: ("06-30", "Ocak–Haziran"), 2: ("12-31", "Temmuz–Aralık")}
@@ -104,3 +104,43 @@ def realisation_of(monitoring: ProcessInstance) -> Realisation:
     targets = [realisation.target_rate(code, items)
                for code, items in sorted(by_target.items(), key=lambda kv: plan_content.sort_key(kv[0]))]
     return Realisation(period_label=data.get("period_label", ""), targets=targets, rows=rows)
+
+
+def periods(plan: ProcessInstance) -> list[ProcessInstance]:
+    """The monitoring instances of the plan's municipality, newest first."""
+    return list(db.session.execute(
+        db.select(ProcessInstance).join(ProcessInstance.version).join(DefinitionVersion.definition)
+        .where(ProcessInstance.municipality_id == plan.municipality_id, ProcessDefinition.key == PROCESS)
+        .order_by(ProcessInstance.started_at.desc())).scalars())
+
+
+def is_monitoring(instance: ProcessInstance) -> bool:
+    return versions.of_instance(instance).key == PROCESS
+
+
+def realisation_sheet(result: Realisation) -> list[list]:
+    """The monitoring report's table (header + a row per indicator), for the Excel export."""
+    table = [[_("Hedef"), _("Gösterge"), _("Sorumlu birim"), _("Ağırlık (%)"), _("Başlangıç"), _("Yıl sonu hedefi"),
+              _("Gerçekleşen"), _("Gerçekleşme (%)"), _("Hedefin gerçekleşmesi (%)")]]
+    by_target = {t.code: t for t in result.targets}
+    for row in result.rows:
+        target = by_target[row["target"]]
+        table.append([row["target"], f'{row["code"]} {row["name"]}', row["unit"], row["weight"], row["baseline"],
+                      row["planned"], row["actual"], row["rate"], target.rate])
+    return table
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The plan page's monitoring section."""
+    may_start: bool       # the plan is adopted and the reader manages the municipality
+    years: list           # the plan years a period may be started for
+    periods: list         # the monitoring instances, newest first
+
+
+def panel(user, plan: ProcessInstance) -> Panel | None:
+    if versions.of_instance(plan).key != instances.MAIN_PROCESS:
+        return None
+    adopted = plan.status == "completed"
+    return Panel(may_start=adopted and access.can_manage(user, plan.municipality_id),
+                 years=plan_rules.plan_years(plan), periods=periods(plan) if adopted else [])
