@@ -127,6 +127,8 @@ def test_the_coordinator_starts_a_period_and_everyone_reads_the_realisation(adop
     [record] = [r for r in _open(started) if r.unit_id == units[0].id]
     tasks.complete(record.id, manager, {"rows": [dict(r, actual=11) for r in record.draft["rows"]]})
     db.session.commit()
+    instance_page = browser.get(f"/instances/{started.id}").get_data(as_text=True)
+    assert 'data-test="realisation-link"' in instance_page and 'data-test="kpi-compliance"' not in instance_page
     html = browser.get(f"/instances/{started.id}/realisation").get_data(as_text=True)
     assert 'data-target="H1.1"' in html and 'data-rate="100.0"' in html  # 10 → 11 of 10 → 11
     assert "girişler bekleniyor" in html  # H2.1's unit has not entered yet
