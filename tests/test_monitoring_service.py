@@ -140,3 +140,13 @@ def test_the_coordinator_starts_a_period_and_everyone_reads_the_realisation(adop
     assert other.get(f"/instances/{started.id}/realisation").status_code == 404
     assert other.post(f"/instances/{plan.id}/monitoring", {"year": "2025", "half": "2"},
                       form_page=f"/instances/{_instance.id}/plan").status_code == 404
+
+
+def test_the_cockpit_shows_an_adopted_plans_next_date(adopted, client):
+    import time_machine
+    town, plan, _units = adopted
+    coordinator = factories.person(town, "coordinator")
+    with time_machine.travel(date(2025, 7, 20), tick=False):
+        html = login(client, coordinator).get("/cockpit").get_data(as_text=True)
+    cell = html.split('data-test="next-cycle-date"')[1].split("</td>")[0]
+    assert "Altı aylık izleme raporu" in cell and "31 Temmuz 2025" in cell
