@@ -150,3 +150,37 @@ def test_the_cockpit_shows_an_adopted_plans_next_date(adopted, client):
         html = login(client, coordinator).get("/cockpit").get_data(as_text=True)
     cell = html.split('data-test="next-cycle-date"')[1].split("</td>")[0]
     assert "Altı aylık izleme raporu" in cell and "31 Temmuz 2025" in cell
+
+
+def test_reminders_and_escalations_walked_day_by_day(adopted, app):
+    """The units' due date (15 July 2025 is a holiday: Monday 14th) drives the usual reminders:
+    before, on the day, overdue, then the escalation to the strategy unit; a unit that answered
+    gets nothing more."""
+    import time_machine
+
+    from stratflow.models import OutboxMessage
+
+    from .test_reminders import _at, _walk
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    with time_machine.travel(_at(date(2025, 7, 1)), tick=False):
+        started = monitoring.start_period(coordinator, plan, 2025, 1)
+        db.session.commit()
+    ours = {r.id for r in _open(started)}
+    first, second = (manager_of(u).email for u in units[:2])
+    sent = _walk(app, date(2025, 7, 2), date(2025, 7, 10))
+    # working days before Monday 14 July: 7 → Thursday 3 July, 3 → Wednesday 9 July
+    assert sent == {date(2025, 7, 3): sorted([("before-7", first), ("before-7", second)]),
+                    date(2025, 7, 9): sorted([("before-3", first), ("before-3", second)])}
+    record = next(r for r in _open(started) if r.unit_id == units[1].id)
+    with time_machine.travel(_at(date(2025, 7, 10)), tick=False):
+        tasks.complete(record.id, manager_of(units[1]), {"rows": [dict(r, actual=11) for r in record.draft["rows"]]})
+        db.session.commit()
+    sent = _walk(app, date(2025, 7, 11), date(2025, 7, 25))
+    mails = [(day, kind, to) for day, rows in sent.items() for kind, to in rows]
+    assert (date(2025, 7, 14), "due", first) in mails
+    assert any(kind.startswith("overdue") and to == first for _day, kind, to in mails)
+    assert any(kind.startswith("escalation") and to == coordinator.email for _day, kind, to in mails)
+    assert not [m for m in mails if m[2] == second]  # answered: no more mail
+    rows = db.session.execute(db.select(OutboxMessage)).scalars().all()
+    assert {r.task_id for r in rows if r.task_id} <= ours | {t.id for t in _open(plan)}
