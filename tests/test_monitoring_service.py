@@ -13,7 +13,10 @@ from stratflow.models import ProcessInstance, TaskRecord
 from stratflow.services import ServiceError, monitoring, tasks
 
 from . import factories
+from .conftest import ROOT
 from .plan_helpers import manager_of, town_with_plan
+
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture
@@ -134,6 +137,14 @@ def test_the_coordinator_starts_a_period_and_everyone_reads_the_realisation(adop
     assert "girişler bekleniyor" in html  # H2.1's unit has not entered yet
     sheet = openpyxl.load_workbook(io.BytesIO(browser.get(f"/instances/{started.id}/realisation.xlsx").data)).active
     assert sheet["A1"].value == "Hedef" and sheet.max_row == 1 + 4
+    import docx
+    body = browser.get(f"/instances/{started.id}/realisation.docx").data
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "monitoring-report.docx").write_bytes(body)  # looked at as a PDF page (README)
+    report = docx.Document(io.BytesIO(body))
+    assert "İzleme Raporu — Ocak–Haziran 2025" in "\n".join(p.text for p in report.paragraphs)
+    cells = [[c.text for c in row.cells] for row in report.tables[0].rows]
+    assert cells[1] == ["H1.1", "100", "100"] and cells[2][1] == "girişler bekleniyor"
     stranger_town, _instance, _units = town_with_plan("Başka Belediyesi", cards=False)
     stranger = factories.person(stranger_town, "coordinator")
     other = login(client.application.test_client(), stranger)

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..parsing import parse_int
-from ..services import NotFound, ServiceError, access, monitoring, plan_access, spreadsheet
+from ..services import NotFound, ServiceError, access, monitoring, monitoring_report, plan_access, spreadsheet
 from . import unit_of_work
 from .forms import ActionForm
 
 bp = Blueprint("monitoring", __name__, url_prefix="/instances/<int:instance_id>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _instance(instance_id):
@@ -65,3 +66,11 @@ def realisation_xlsx(instance_id):
     body = spreadsheet.xlsx_bytes([spreadsheet.Sheet(spreadsheet.sheet_title(_("İzleme")), header, rows)])
     return Response(body, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="izleme-{instance.id}.xlsx"'})
+
+
+@bp.route("/realisation.docx")
+@login_required
+def realisation_docx(instance_id):
+    instance, _result = _realisation(instance_id)
+    return Response(monitoring_report.build_docx(instance), mimetype=DOCX, headers={
+        "Content-Disposition": f'attachment; filename="izleme-raporu-{instance.id}.docx"'})
