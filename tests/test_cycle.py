@@ -60,3 +60,13 @@ def test_a_recess_month_takes_its_meeting_away_and_an_entered_date_wins():
 
 def test_a_leave_day_moves_a_date_back():
     assert _by_key(2026, leave_days=[date(2026, 8, 31)])["budget_to_encumen"] == date(2026, 8, 28)
+
+
+def test_the_next_date_of_the_cycle():
+    from stratflow.calendar.cycle import next_date
+    found = next_date(date(2025, 7, 20), 2025, "ilce", 1)
+    assert (found.key, found.date, found.plan_year) == ("monitoring_h1_report", date(2025, 7, 31), 2025)
+    # In March the previous plan year's activity report (April council) is next.
+    found = next_date(date(2026, 3, 10), 2025, "ilce", 1)
+    assert (found.key, found.plan_year) == ("activity_report_council", 2025)
+    assert next_date(date(2031, 6, 1), 2025, "ilce", 1) is None

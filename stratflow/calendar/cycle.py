@@ -99,3 +99,13 @@ def plan_dates(first_year: int, municipality_type: str, weekday: int, years: int
     """Every plan year's dates of a plan whose period starts in `first_year`."""
     return [d for year in range(first_year, first_year + years)
             for d in plan_year_dates(year, municipality_type, weekday, **kwargs)]
+
+
+def next_date(today: date, first_year: int, municipality_type: str, weekday: int, years: int = 5,
+              **kwargs) -> CycleDate | None:
+    """The first of the plan's dates on or after `today` (None once the plan period is over)."""
+    for year in range(max(first_year, today.year - 1), first_year + years):
+        for found in plan_year_dates(year, municipality_type, weekday, **kwargs):
+            if found.date is not None and found.date >= today:
+                return found
+    return None

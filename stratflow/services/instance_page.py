@@ -19,6 +19,7 @@ from . import (
     document_jobs,
     documents,
     instance_actions,
+    instances,
     overview,
     phases,
     progress,
@@ -47,14 +48,18 @@ class Status:
     engine_progress: dict | None
     schedule: object = None   # calendar.Schedule of the municipality
     matrix_steps: list = None  # (bpmn_id, label) of the unit matrix columns
+    process_key: str = instances.MAIN_PROCESS
 
     @property
     def open_tasks(self) -> list:
         return [t for t in self.records if t.state == "open"]
 
     @property
-    def compliance(self) -> compliance.Compliance:
-        """5393 art. 41, judged on submission (services/compliance.py)."""
+    def compliance(self) -> compliance.Compliance | None:
+        """5393 art. 41, judged on submission (services/compliance.py); None for other processes
+        (the monitoring of an adopted plan)."""
+        if self.process_key != instances.MAIN_PROCESS:
+            return None
         return compliance.judge(self.data, self.legal_deadline, self.today)
 
     @property
@@ -94,6 +99,8 @@ class Page:
     def compliance_text(self, locale: str) -> tuple[str, str]:
         """(label, sentence) of the compliance with 5393 art. 41."""
         judged = self.status.compliance
+        if judged is None:
+            return "", ""
         return str(overview.COMPLIANCE_LABELS[judged.state]), status_report.compliance_sentence(judged, locale)
 
 
@@ -112,7 +119,7 @@ def status(instance, today: date | None = None, workflow=None) -> Status:
         matrix=unit_matrix.build(columns, list(instance.municipality.units), records, names, data, today),
         legal_deadline=ctx.schedule.legal_deadline,
         target_meeting=deadlines.anchor_value(ctx, "target_council_meeting", data),
-        engine_progress=engine_progress, schedule=ctx.schedule, matrix_steps=columns)
+        engine_progress=engine_progress, schedule=ctx.schedule, matrix_steps=columns, process_key=ctx.version.key)
 
 
 def page(instance, args, actor=None, today: date | None = None) -> Page:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 
 from .. import calendar
+from ..calendar import cycle
 from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import DefinitionVersion, Municipality, ProcessDefinition, ProcessInstance, TaskRecord
@@ -49,6 +50,20 @@ REASON_TEXTS = {
 COMPLIANCE_LABELS = {
     compliance.PENDING: _l("Meclise sunulmadı"), compliance.ON_TIME: _l("Süresinde sunuldu"),
     compliance.LATE: _l("Süre sonundan sonra sunuldu"), compliance.OVERDUE: _l("Süre doldu, sunulmadı"),
+}
+CYCLE_LABELS = {
+    "monitoring_h1_actuals": _l("Birimlerin ilk altı ay gerçekleşmeleri"),
+    "monitoring_h1_report": _l("Altı aylık izleme raporu"),
+    "unit_performance_proposals": _l("Birimlerin performans programı önerileri"),
+    "budget_to_encumen": _l("Bütçe ve performans programı encümene (5393 md. 62)"),
+    "performance_program_council": _l("Performans programı meclise"),
+    "budget_council": _l("Bütçe meclise"),
+    "monitoring_h2_actuals": _l("Birimlerin yıl sonu gerçekleşmeleri"),
+    "monitoring_h2_report": _l("Yıl sonu izleme raporu"),
+    "unit_activity_reports": _l("Birim faaliyet raporları"),
+    "evaluation_report": _l("Yıllık değerlendirme raporu"),
+    "activity_report_council": _l("Faaliyet raporu nisan meclisine (5393 md. 56)"),
+    "final_accounts_council": _l("Kesinhesap mayıs meclisine (5393 md. 64)"),
 }
 RULE_TEXT = _l(
     "Risk, kalan işin kalan süreye oranıdır. Her evrenin planlanan payı, bir önceki evrenin hedef "
@@ -84,6 +99,7 @@ class Overview:
     risk: risk.Risk | None = None
     compliance: compliance.Compliance | None = None
     planned: dict = field(default_factory=dict)  # phase key -> planned working days (risk share)
+    next_cycle_date: object = None                # calendar.cycle.CycleDate: the adopted plan's next date
     deadline_counts_from: date | None = None      # the election day (a re-run's: the general election's)
     election_kind: str = "genel"
 
@@ -159,7 +175,17 @@ def summarize(municipality, instance, records: list, today: date, cal: calendars
         target_meeting=meeting, target_entered=entered, extraordinary_needed=sched.target.extraordinary_needed,
         overdue_tasks=overdue, risk=assessed, compliance=judged,
         planned={s.key: round(days, 1) for s, days in zip(counted, spans, strict=True)},
-        deadline_counts_from=sched.deadline_counts_from, election_kind=sched.election_kind)
+        deadline_counts_from=sched.deadline_counts_from, election_kind=sched.election_kind,
+        next_cycle_date=_next_cycle_date(instance, municipality, cal, today))
+
+
+def _next_cycle_date(instance, municipality, cal: calendars.Calendar, today: date):
+    """Once the plan is in force (its process ended): the yearly cycle's next date."""
+    if instance is None or instance.status != "completed":
+        return None
+    first = instance.plan_first_year or municipality.election_date.year + 1
+    return cycle.next_date(today, first, cal.type, cal.weekday, recess_month=cal.settings.recess_month,
+                           actual_dates=cal.entered_meetings, leave_days=cal.leave_days)
 
 
 @lru_cache(maxsize=8192)

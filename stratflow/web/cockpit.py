@@ -26,6 +26,7 @@ def _labels() -> dict:
             "phase_state": status_report.state_label,
             "ratio_sentence": lambda r: status_report.ratio_sentence(r, locale),
             "compliance_label": lambda c: overview.COMPLIANCE_LABELS.get(c.state, c.state),
+            "cycle_label": lambda key: overview.CYCLE_LABELS.get(key, key),
             "compliance_sentence": lambda c: status_report.compliance_sentence(c, locale),
             "number": lambda v: status_report.number(v, locale),
             "percent": lambda v: status_report.percent(v, locale), "today": overview.today_local()}

@@ -14,6 +14,7 @@ from ..parsing import parse_int
 from ..services import (
     NotFound,
     ServiceError,
+    monitoring,
     plan_access,
     plan_content,
     plan_excel,
@@ -51,6 +52,7 @@ def _show(instance, import_form=None, import_lines=(), status=200):
                                 unit=parse_int(request.args.get("unit")),
                                 completeness=request.args.get("completeness") or None)
     return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
+                           monitoring=monitoring.panel(current_user, instance),
                            import_form=import_form or PlanImportForm(formdata=None),
                            import_lines=list(import_lines), shown=plan_rules.shown), status
 
