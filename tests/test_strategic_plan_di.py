@@ -134,6 +134,9 @@ def test_every_user_task_has_a_form_instructions_and_a_lane(process):
         text = task.findtext("bpmn:extensionElements/spiff:instructionsForEndUser", namespaces=NS) or ""
         assert len(text) > 80, f"{task.get('id')}: instructions too thin"
         assert task.get("name") and task.get("name")[0].isupper()
+    for other in sorted(WORKFLOWS.glob("*.bpmn")):  # forms of the other shipped processes (the monitoring)
+        for task in etree.parse(str(other)).getroot().iter(f"{{{NS['bpmn']}}}userTask"):
+            used.add(props(task).get("formJsonSchemaFilename"))
     assert used == set(available), f"forms no task uses: {set(available) - used}"
 
 

@@ -4,8 +4,9 @@ process collected (situation analysis, findings, mission/vision/values, goals an
 from __future__ import annotations
 
 from ..services import situation
+from . import plan_cards
 from .context import DASH, USES, board_approval, common, plan_period, team_list
-from .typography import long_date, money
+from .typography import long_date
 
 USES["plan_skeleton"] = (
     "coordinating_unit", "plan_period", "institution_history", "current_plan", "current_plan_period", "evaluation",
@@ -76,46 +77,15 @@ def _situation(data: dict) -> dict:
     }
 
 
-def _number(value) -> str:
-    if value in (None, ""):
-        return ""
-    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
-
-
-def _goals(data: dict) -> list[dict]:
-    targets = data.get("targets") or []
-    indicators = data.get("indicators") or []
-    goals = []
-    for goal in data.get("goals") or []:
-        code = goal.get("code") or ""
-        cards = []
-        for target in (t for t in targets if (t.get("goal_code") or "") == code):
-            tcode = target.get("code") or ""
-            cards.append({
-                "code": tcode, "target": _text(target.get("target")),
-                "responsible_unit": _text(target.get("responsible_unit")),
-                "cooperating_units": _text(target.get("cooperating_units")), "cost": money(target.get("cost_tl")),
-                "indicators": [{
-                    "indicator": _text(i.get("indicator")), "weight": _number(i.get("weight")),
-                    "baseline": _number(i.get("baseline")),
-                    **{f"year_{n}": _number(i.get(f"year_{n}")) for n in range(1, 6)},
-                    "monitoring": _text(i.get("monitoring")), "reporting": _text(i.get("reporting")),
-                } for i in indicators if (i.get("target_code") or "") == tcode],
-                "activities": [{"name": _text(a.get("name")), "cost": money(a.get("cost_tl"))}
-                               for a in data.get("activities") or [] if (a.get("target_code") or "") == tcode],
-                "risks": [{"risk": _text(r.get("risk")), "control": _text(r.get("control"))}
-                          for r in data.get("risks") or [] if (r.get("target_code") or "") == tcode],
-            })
-        goals.append({"code": code, "goal": _text(goal.get("goal")), "targets": cards})
-    return goals
-
-
 def plan_skeleton(facts: dict) -> dict:
     data = facts["data"]
     period = plan_period(facts)
     ctx = common(facts, f"{period} Dönemi Stratejik Planı", f"{period} Dönemi Stratejik Planı")
     years = [str(int(period[:4]) + n) for n in range(5)] if period[:4].isdigit() else ["", "", "", "", ""]
-    total = sum(float(t.get("cost_tl") or 0) for t in data.get("targets") or [])
+    records = facts.get("plan") if (facts.get("plan") or {}).get("targets") else None
+    if records:  # the cards as records (services/plan_content.py): their plan years
+        years = [str(y) for y in records["years"]]
+    chapters = plan_cards.strategy(records or plan_cards.from_draft(data, years))
     ctx.update({
         "years": years,
         "board": board_approval(facts)["board"],
@@ -130,8 +100,10 @@ def plan_skeleton(facts: dict) -> dict:
         "mission": _text(data.get("mission")),
         "vision": _text(data.get("vision")),
         "core_values": _rows(data.get("core_values"), ("value", "description")),
-        "goals": _goals(data),
-        "total_cost": money(total) if total else DASH,
+        "goals": chapters["goals"],
+        "costing": chapters["costing"],
+        "key_indicators": chapters["key_indicators"],
+        "total_cost": chapters["total_cost"] or DASH,
         "monitoring": {"period": _text(data.get("monitoring_period")),
                        "evaluation_report": _text(data.get("evaluation_report")),
                        "unit": _text(data.get("monitoring_unit")), "notes": _text(data.get("reporting_notes"))},

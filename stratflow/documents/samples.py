@@ -86,4 +86,30 @@ def sample_facts() -> dict:
         "legal_deadline": "2024-09-30", "target_meeting": "2024-09-03", "today": date(2024, 4, 8),
         "milestones": [{"phase": "Genelgenin yayımlanması", "step": "circular_approval", "due": "2024-04-20",
                         "owner": "Belediye Başkanı"}],
+        "plan": SAMPLE_PLAN,
     }
+
+
+_YEARS = ("2025", "2026", "2027", "2028", "2029")
+# The plan's cards as records give them (services/plan_content.snapshot).
+SAMPLE_PLAN = {
+    "years": [int(y) for y in _YEARS],
+    "goals": [{"code": "A1", "title": "Kentsel altyapıyı güçlendirmek"}],
+    "targets": [{
+        "code": "H1.1", "goal_code": "A1", "title": "Yol ağının bakımını sağlamak",
+        "responsible_unit": {"id": 2, "name": "Fen İşleri Müdürlüğü"},
+        "cooperating_units": [{"id": 1, "name": "Bilgi İşlem Müdürlüğü"}],
+        "findings": ["Yol bakım ihtiyacı yüksek"], "needs": ["Bakım planı"], "strategies": ["Öncelik sıralaması"],
+        "risks": [{"risk": "Ödenek yetersizliği", "likelihood": 3, "impact": 4, "control": "Öncelik sıralaması"}],
+        "indicators": [
+            {"code": "PG1.1.1", "name": "Bakımı yapılan yol (km)", "unit_of_measure": "km", "direction": "increase",
+             "weight": "60", "baseline": "40", "values": dict(zip(_YEARS, ("45", "52", "60", "70", "80"), strict=True)),
+             "monitoring": "six_monthly", "reporting": "yearly", "key_indicator": True},
+            {"code": "PG1.1.2", "name": "Yol şikâyeti (adet)", "unit_of_measure": "adet", "direction": "decrease",
+             "weight": "40", "baseline": "300", "values": dict(zip(_YEARS, ("280", "250", "220", "200", "180"),
+                                                                   strict=True)),
+             "monitoring": "yearly", "reporting": "yearly", "key_indicator": False}],
+        "activities": [{"kind": "project", "name": "Yol yenileme projesi", "funding_source": "Öz kaynak",
+                        "costs": dict(zip(_YEARS, ("5000000", "6000000", "4000000", "0", "0"), strict=True))}],
+    }],
+}

@@ -35,7 +35,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, deadlines, transition, versions
+from . import audit, deadlines, plan_content, transition, versions
 from .context import context_of
 
 log = logging.getLogger(__name__)
@@ -241,6 +241,8 @@ def _facts(ctx, data: dict) -> dict:
         "target_meeting": deadlines.anchor_value(ctx, "target_council_meeting", data).isoformat(),
         "milestones": _milestones(ctx, data),
         "today": (datetime.now(UTC) + timedelta(hours=3)).date(),
+        # the plan's cards as records, once there are any (the plan book's strategy chapters)
+        "plan": plan_content.snapshot(ctx.instance) if plan_content.goals(ctx.instance) else None,
     }
 
 
