@@ -188,7 +188,10 @@ def referenced(schema: dict, data) -> set[int]:
 
 def prune(record: TaskRecord, actor, schema: dict, keep: set[int], only: set[int] | None = None) -> None:
     """Drop this task's uploads its data no longer refers to (a file taken off a draft; uploads a
-    completion did not use). `only`: consider just these ids (a draft keeps the API's fresh uploads)."""
+    completion did not use). `only`: consider just these ids (a draft keeps the API's fresh uploads).
+    A form without file fields has no uploads: no query."""
+    if not forms.file_fields(schema):
+        return
     query = db.select(Attachment).where(Attachment.task_id == record.id)
     for row in db.session.execute(query).scalars():
         if row.id in keep or (only is not None and row.id not in only):
