@@ -161,6 +161,22 @@ def test_the_cockpit_shows_an_adopted_plans_next_date(adopted, client):
         html = login(client, coordinator).get("/cockpit").get_data(as_text=True)
     cell = html.split('data-test="next-cycle-date"')[1].split("</td>")[0]
     assert "Altı aylık izleme raporu" in cell and "31 Temmuz 2025" in cell
+    assert 'data-test="units-behind"' not in cell
+
+
+def test_the_cockpit_counts_the_units_behind_in_monitoring(adopted, client):
+    import time_machine
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    with time_machine.travel(date(2025, 7, 1), tick=False):
+        started = monitoring.start_period(coordinator, plan, 2025, 1)
+        db.session.commit()
+    record = next(r for r in _open(started) if r.unit_id == units[1].id)
+    tasks.complete(record.id, manager_of(units[1]), {"rows": [dict(r, actual=11) for r in record.draft["rows"]]})
+    db.session.commit()
+    with time_machine.travel(date(2025, 7, 18), tick=False):  # due on 14 July
+        html = login(client, coordinator).get("/cockpit").get_data(as_text=True)
+    assert 'data-units="1"' in html and "İzlemede 1 birim gecikti" in html
 
 
 def test_reminders_and_escalations_walked_day_by_day(adopted, app):

@@ -100,6 +100,7 @@ class Overview:
     compliance: compliance.Compliance | None = None
     planned: dict = field(default_factory=dict)  # phase key -> planned working days (risk share)
     next_cycle_date: object = None                # calendar.cycle.CycleDate: the adopted plan's next date
+    units_behind: int = 0                         # units with an overdue task of a running monitoring (cockpit)
     deadline_counts_from: date | None = None      # the election day (a re-run's: the general election's)
     election_kind: str = "genel"
 
@@ -289,11 +290,34 @@ def cockpit(user, province: str | None = None, type: str | None = None, phase: s
     cals = calendars.of_many(chosen)
     rows = [summarize(m, instances.get(m.id), records.get(instances[m.id].id, []) if m.id in instances else [],
                       today, cals[m.id]) for m in chosen]
+    behind = monitoring_units_behind([m.id for m in chosen], today)
+    for row in rows:
+        row.units_behind = behind.get(row.municipality.id, 0)
     if filters["phase"]:
         rows = [r for r in rows if phase_key(r) == filters["phase"]]
     rows.sort(key=sort_key)
     return Cockpit(rows=rows, provinces=provinces, types=types, filters=filters, total=len(followed),
                    phases=phase_options)
+
+
+MONITORING_PROCESS = "plan_monitoring"
+
+
+def monitoring_units_behind(municipality_ids, today: date) -> dict[int, int]:
+    """Per municipality: the spending units holding an overdue task of a running monitoring
+    period (one query for all)."""
+    if not municipality_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(TaskRecord.municipality_id, db.func.count(db.distinct(TaskRecord.unit_id)))
+        .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+        .join(DefinitionVersion, DefinitionVersion.id == ProcessInstance.version_id)
+        .join(ProcessDefinition, ProcessDefinition.id == DefinitionVersion.definition_id)
+        .where(TaskRecord.municipality_id.in_(list(municipality_ids)), TaskRecord.state == "open",
+               TaskRecord.due_date < today, TaskRecord.unit_id.is_not(None),
+               ProcessInstance.status == "running", ProcessDefinition.key == MONITORING_PROCESS)
+        .group_by(TaskRecord.municipality_id)).all()
+    return dict(rows)
 
 
 def cockpit_phases(instances) -> list[tuple[str, object]]:
