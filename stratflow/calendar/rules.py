@@ -28,7 +28,8 @@ STATUTORY_ANCHORS = ("election_date", "mazbata_date", "circular_date", "nominati
                      "target_council_meeting", "plan_approval_date")
 # ISO-date process variables written by the shipped forms, allowed as anchors too.
 PROCESS_ANCHORS = ("kickoff_date", "analysis_deadline", "review_deadline", "council_meeting_date",
-                   "submission_date", "council_decision_date", "finalised_on", "period_end")
+                   "submission_date", "council_decision_date", "finalised_on", "period_end", "proposals_due",
+                   "budget_due", "council_due")
 ANCHORS = STATUTORY_ANCHORS + PROCESS_ANCHORS
 UNITS = {"day": "days", "days": "days", "workday": "workdays", "workdays": "workdays",
          "month": "months", "months": "months"}

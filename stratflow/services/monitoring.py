@@ -24,7 +24,7 @@ HALVES = {1: ("06-30", "Ocak–Haziran"), 2: ("12-31", "Temmuz–Aralık")}
 SIX_MONTHLY = "six_monthly"
 
 
-def _indicators(plan: ProcessInstance) -> list[PlanIndicator]:
+def plan_indicators(plan: ProcessInstance) -> list[PlanIndicator]:
     return list(db.session.execute(
         db.select(PlanIndicator).join(PlanIndicator.target).where(PlanIndicator.instance_id == plan.id)
         .order_by(PlanTarget.code, PlanIndicator.position)).scalars())
@@ -50,7 +50,7 @@ def start_period(actor, plan: ProcessInstance, year: int, half: int) -> ProcessI
     label = f"{months} {year}"
     by_unit: dict[int, list] = defaultdict(list)
     names: dict[int, str] = {}
-    for indicator in _indicators(plan):
+    for indicator in plan_indicators(plan):
         unit = indicator.target.responsible_unit
         if unit is None or (half == 1 and indicator.monitoring != SIX_MONTHLY):
             continue
@@ -89,7 +89,7 @@ def realisation_of(monitoring: ProcessInstance) -> Realisation:
              for row in unit["start_values"]["rows"]}
     by_target: dict[str, list] = defaultdict(list)
     rows = []
-    for indicator in _indicators(plan):
+    for indicator in plan_indicators(plan):
         if indicator.code not in asked:
             continue
         item = {"code": indicator.code, "name": indicator.name, "target": indicator.target.code,

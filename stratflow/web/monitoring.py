@@ -1,5 +1,6 @@
-"""Monitoring periods on the web: the coordinator starts one from the plan's page; everyone with a
-role in the municipality reads its realisation (planned vs actual, per target) and downloads it."""
+"""The yearly cycle on the web: the coordinator starts a monitoring period or a performance programme
+from the plan's page; everyone with a role in the municipality reads a monitoring's realisation
+(planned vs actual, per target) and downloads it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..parsing import parse_int
-from ..services import NotFound, ServiceError, access, monitoring, monitoring_report, plan_access, spreadsheet
+from ..services import (
+    NotFound,
+    ServiceError,
+    access,
+    monitoring,
+    monitoring_report,
+    performance,
+    plan_access,
+    spreadsheet,
+)
 from . import unit_of_work
 from .forms import ActionForm
 
@@ -40,6 +50,25 @@ def start(instance_id):
         flash(exc.message, "error")
         return redirect(url_for("plan.show", instance_id=plan.id))
     flash(_("İzleme dönemi başlatıldı: birimlerin görev kutusuna gösterge girişi görevi düştü."), "success")
+    return redirect(url_for("instances.show", instance_id=started.id))
+
+
+@bp.route("/performance", methods=["POST"])
+@login_required
+def start_performance(instance_id):
+    plan = _instance(instance_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not access.can_manage(current_user, plan.municipality_id):
+        abort(404)
+    try:
+        started = performance.start_program(current_user, plan, parse_int(request.form.get("year")) or 0)
+    except ServiceError as exc:
+        unit_of_work.discard()
+        flash(exc.message, "error")
+        return redirect(url_for("plan.show", instance_id=plan.id))
+    flash(_("Performans programı hazırlığı başlatıldı: birimler yılın hedeflerini ve maliyetlerini önerecek."),
+          "success")
     return redirect(url_for("instances.show", instance_id=started.id))
 
 
