@@ -211,3 +211,22 @@ def test_reminders_and_escalations_walked_day_by_day(adopted, app):
     assert not [m for m in mails if m[2] == second]  # answered: no more mail
     rows = db.session.execute(db.select(OutboxMessage)).scalars().all()
     assert {r.task_id for r in rows if r.task_id} <= ours | {t.id for t in _open(plan)}
+
+
+def test_the_realisation_counts_every_unit_that_answered_so_far(adopted):
+    from stratflow.services import plan_content
+
+    from .plan_helpers import card
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    plan_content.save_goal(coordinator, plan, {"code": "A3", "title": "Amaç A3"})
+    plan_content.save_card(coordinator, plan, card("H3.1", units[2].id))
+    db.session.commit()
+    started = monitoring.start_period(coordinator, plan, 2025, 1)
+    db.session.commit()
+    for unit in units[:2]:  # the third unit has not answered yet
+        [record] = [r for r in _open(started) if r.unit_id == unit.id]
+        tasks.complete(record.id, manager_of(unit), {"rows": [dict(r, actual=11) for r in record.draft["rows"]]})
+        db.session.commit()
+    rates = {t.code: t.rate for t in monitoring.realisation_of(started).targets}
+    assert rates == {"H1.1": 100.0, "H2.1": 100.0, "H3.1": None}

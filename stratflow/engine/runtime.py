@@ -241,6 +241,14 @@ class Workflow:
                 merged.update(task.data)
         return merged
 
+    def completed_values(self, bpmn_id: str, variable: str) -> list:
+        """`variable` of every completed task of element `bpmn_id` (each instance of a
+        multi-instance task), in completion order: what each unit answered so far."""
+        done = sorted((t for t in self._wf.tasks.values() if t.state == TaskState.COMPLETED
+                       and getattr(t.task_spec, "bpmn_id", None) == bpmn_id and variable in t.data
+                       and type(t.task_spec).__name__ == "UserTask"), key=lambda t: t.last_state_change)
+        return [t.data[variable] for t in done]
+
     def is_completed(self) -> bool:
         return self._wf.is_completed()
 

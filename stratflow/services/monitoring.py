@@ -78,13 +78,14 @@ class Realisation:
 
 def realisation_of(monitoring: ProcessInstance) -> Realisation:
     """Planned vs actual of a monitoring instance (its units' answers so far) on its plan's cards."""
-    data = versions.read_workflow(monitoring).merged_data()
+    workflow = versions.read_workflow(monitoring)
+    data = workflow.merged_data()
     plan = db.session.get(ProcessInstance, data["plan_instance_id"])
     years = plan_rules.plan_years(plan)
     index = years.index(int(data["plan_year"])) + 1
+    answers = data.get("unit_actuals") or workflow.completed_values("unit_actuals", "actuals")
     actuals = {row.get("indicator_code"): row.get("actual")
-               for answer in data.get("unit_actuals") or [data.get("actuals") or {}]
-               for row in (answer or {}).get("rows") or []}
+               for answer in answers for row in (answer or {}).get("rows") or []}
     asked = {row["indicator_code"] for unit in data.get("monitoring_units") or []
              for row in unit["start_values"]["rows"]}
     by_target: dict[str, list] = defaultdict(list)
