@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_strategic_plan import F, Node, build, gate, user  # noqa: E402
+from build_strategic_plan import F, Node, build, gate, user, write  # noqa: E402
 
 TARGET = Path(__file__).resolve().parent.parent / "workflows" / "plan_monitoring.bpmn"
 RULE = "Dayanak: "
@@ -80,15 +80,8 @@ FLOWS = [
 
 
 def main(argv: list[str]) -> int:
-    text = build(LANES, NODES, FLOWS, process_id="plan_monitoring",
-                 process_name="Stratejik Plan İzleme Süreci (altı aylık)", due_rules=DUE_RULES, meaning={})
-    if "--check" in argv:
-        same = TARGET.exists() and TARGET.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{TARGET} differs from the generator's output")
-        return 0 if same else 1
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    return write(TARGET, build(LANES, NODES, FLOWS, process_id="plan_monitoring",
+                 process_name="Stratejik Plan İzleme Süreci (altı aylık)", due_rules=DUE_RULES, meaning={}), argv)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_strategic_plan import F, Node, build, gate, user  # noqa: E402
+from build_strategic_plan import F, Node, build, gate, user, write  # noqa: E402
 
 TARGET = Path(__file__).resolve().parent.parent / "workflows" / "plan_performance.bpmn"
 RULE = "Dayanak: "
@@ -88,15 +88,9 @@ FLOWS = [
 
 
 def main(argv: list[str]) -> int:
-    text = build(LANES, NODES, FLOWS, process_id="plan_performance", process_name="Performans Programı Hazırlık Süreci",
-                 due_rules=DUE_RULES, meaning={})
-    if "--check" in argv:
-        same = TARGET.exists() and TARGET.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{TARGET} differs from the generator's output")
-        return 0 if same else 1
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    text = build(LANES, NODES, FLOWS, process_id="plan_performance",
+                 process_name="Performans Programı Hazırlık Süreci", due_rules=DUE_RULES, meaning={})
+    return write(TARGET, text, argv)
 
 
 if __name__ == "__main__":

@@ -942,15 +942,19 @@ def _diagram(root, layout, router, lanes, nodes, flows, process_id):
                 _label(edge, x1 + 6, (y1 + 4) if y2 > y1 else (y1 - 18), 80, 14)
 
 
-def main(argv: list[str]) -> int:
-    text = build()
+def write(target: Path, text: str, argv: list[str]) -> int:
+    """Write a generated model, or with `--check` only say whether the file on disk differs."""
     if "--check" in argv:
-        same = TARGET.exists() and TARGET.read_text(encoding="utf-8") == text
-        print("up to date" if same else f"{TARGET} differs from the generator's output")
+        same = target.exists() and target.read_text(encoding="utf-8") == text
+        print("up to date" if same else f"{target} differs from the generator's output")
         return 0 if same else 1
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return write(TARGET, build(), argv)
 
 
 if __name__ == "__main__":

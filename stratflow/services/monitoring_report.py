@@ -10,14 +10,11 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt
 from flask_babel import gettext as _
 
-from . import monitoring, versions
+from . import monitoring, status_report, versions
 
 
 def _number(value) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return "—" if value is None else status_report.number(value)
 
 
 def _table(doc, header: list, rows: list) -> None:
