@@ -20,6 +20,7 @@ class MunicipalitySettings(db.Model):
     overdue_every = db.Column(db.Integer, nullable=True)
     escalation_days = db.Column(db.String(60), nullable=True)     # "3,6,10" or "none"
     countdown_days = db.Column(db.String(60), nullable=True)      # "60,30,14,7,3" or "none"
+    public_plan_page = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())  # opt-in
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     municipality = db.relationship("Municipality")
