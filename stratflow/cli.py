@@ -12,12 +12,14 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .calendar.cli import calendar_command
+from .calendar.cycle_cli import cycle_command
 from .extensions import db
 
 group = AppGroup("stratflow", help="stratflow administration commands.")
 definitions = AppGroup("definitions", help="BPMN process definitions.")
 group.add_command(definitions)
 group.add_command(calendar_command)
+group.add_command(cycle_command)
 
 
 def init_app(app) -> None:
