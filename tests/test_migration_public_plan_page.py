@@ -1,5 +1,5 @@
 """Migration 0015_public_plan_page on a database with data, on both databases: existing settings rows
-keep their values and become "not public"; down and up again."""
+keep their values, become "not public" and start monitoring periods automatically; down and up again."""
 
 from __future__ import annotations
 
@@ -30,12 +30,13 @@ def test_up_down_and_up_again_keeps_the_settings(tmp_path):
             columns = {c["name"]: c for c in sa.inspect(db.engine).get_columns("municipality_settings")}
             assert not columns["public_plan_page"]["nullable"]
             with db.engine.begin() as conn:
-                row = conn.execute(sa.text("SELECT recess_month, public_plan_page FROM municipality_settings")).one()
-                assert (row[0], bool(row[1])) == (7, False)
+                row = conn.execute(sa.text("SELECT recess_month, public_plan_page, monitoring_autostart "
+                                           "FROM municipality_settings")).one()
+                assert (row[0], bool(row[1]), bool(row[2])) == (7, False, True)
                 conn.execute(sa.text("UPDATE municipality_settings SET public_plan_page = :t"), {"t": True})
             downgrade(revision="0014_attachments")
             columns = {c["name"] for c in sa.inspect(db.engine).get_columns("municipality_settings")}
-            assert "public_plan_page" not in columns
+            assert "public_plan_page" not in columns and "monitoring_autostart" not in columns
             with db.engine.connect() as conn:
                 assert conn.execute(sa.text("SELECT recess_month FROM municipality_settings")).scalar() == 7
             upgrade()

@@ -43,7 +43,8 @@ def test_second_scheduler_process_blocks_until_first_exits(app, tmp_path):
 
 
 def test_nothing_due_on_an_empty_database(app):
-    assert run_due_jobs(app) == {"timers_fired": 0, "timers_failed": 0, "documents_made": 0, "documents_failed": 0,
+    assert run_due_jobs(app) == {"timers_fired": 0, "timers_failed": 0, "monitoring_started": 0,
+                                 "documents_made": 0, "documents_failed": 0,
                                  "reminders_planned": 0,
                                  "mails_sent": 0, "mails_failed": 0, "mails_dead": 0}
 

@@ -1,7 +1,9 @@
-"""a municipality's opt-in public plan page
+"""a municipality's opt-in public plan page, and the automatic start of monitoring periods
 
 - municipality_settings.public_plan_page: when true, the adopted plan's targets and their
-  realisation are shown read-only, without signing in, at /p/<municipality id>; existing rows false.
+  realisation are shown read-only, without signing in; existing rows false;
+- municipality_settings.monitoring_autostart: when true (the default, existing rows too), the
+  scheduler starts each half-year's monitoring period of the plan in force once the half has ended.
 
 Plain ADD COLUMN / DROP COLUMN (no batch copy on SQLite, see 0012).
 
@@ -22,7 +24,10 @@ depends_on = None
 def upgrade():
     op.add_column("municipality_settings", sa.Column("public_plan_page", sa.Boolean(), nullable=False,
                                                      server_default=sa.false()))
+    op.add_column("municipality_settings", sa.Column("monitoring_autostart", sa.Boolean(), nullable=False,
+                                                     server_default=sa.true()))
 
 
 def downgrade():
+    op.drop_column("municipality_settings", "monitoring_autostart")
     op.drop_column("municipality_settings", "public_plan_page")

@@ -45,10 +45,24 @@ def run_due_jobs(app, now: datetime | None = None) -> dict:
                 log.exception("timer of instance %s failed", instance_id)
                 instances.postpone_failed_timer(instance_id, now, getattr(exc, "message", str(exc)), RETRY_AFTER)
                 db.session.commit()
-        result = {"timers_fired": fired, "timers_failed": failed, **_render_documents(now),
+        result = {"timers_fired": fired, "timers_failed": failed, "monitoring_started": _start_cycle(now),
+                  **_render_documents(now),
                   "reminders_planned": _plan_reminders(now), **_deliver_outbox(now)}
         db.session.remove()
     return result
+
+
+def _start_cycle(now: datetime) -> int:
+    """Job "start the yearly cycle": each plan in force's monitoring period once its half has ended."""
+    from ..extensions import db
+    from ..services import cycle_start
+
+    try:
+        return cycle_start.start_due_periods(now)
+    except Exception:  # noqa: BLE001 - logged; the next poll tries again
+        db.session.rollback()
+        log.exception("starting monitoring periods failed")
+        return 0
 
 
 def _render_documents(now: datetime) -> dict:

@@ -21,6 +21,8 @@ class MunicipalitySettings(db.Model):
     escalation_days = db.Column(db.String(60), nullable=True)     # "3,6,10" or "none"
     countdown_days = db.Column(db.String(60), nullable=True)      # "60,30,14,7,3" or "none"
     public_plan_page = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())  # opt-in
+    # the scheduler starts each half-year's monitoring period of the plan in force (services/cycle_start.py)
+    monitoring_autostart = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     municipality = db.relationship("Municipality")

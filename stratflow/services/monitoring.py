@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import DefinitionVersion, PlanIndicator, PlanTarget, ProcessDefinition, ProcessInstance
-from . import ServiceError, access, instances, plan_content, plan_rules, realisation, versions
+from . import Conflict, ServiceError, access, instances, plan_content, plan_rules, realisation, versions
 
 PROCESS = "plan_monitoring"
 HALVES = {1: ("06-30", "Ocak–Haziran"), 2: ("12-31", "Temmuz–Aralık")}
@@ -48,6 +48,8 @@ def start_period(actor, plan: ProcessInstance, year: int, half: int) -> ProcessI
     index = years.index(year) + 1
     end, months = HALVES[half]
     label = f"{months} {year}"
+    if (plan.municipality_id, f"{year}-{end}") in started_periods([plan.municipality_id]):
+        raise Conflict(_("%(period)s izleme dönemi bu belediye için zaten başlatıldı.", period=label))
     by_unit: dict[int, list] = defaultdict(list)
     names: dict[int, str] = {}
     for indicator in plan_indicators(plan):
@@ -113,6 +115,18 @@ def periods(plan: ProcessInstance) -> list[ProcessInstance]:
         db.select(ProcessInstance).join(ProcessInstance.version).join(DefinitionVersion.definition)
         .where(ProcessInstance.municipality_id == plan.municipality_id, ProcessDefinition.key == PROCESS)
         .order_by(ProcessInstance.started_at.desc())).scalars())
+
+
+def started_periods(municipality_ids: list[int]) -> set[tuple[int, str]]:
+    """(municipality id, period end ISO) of every monitoring period started and not terminated."""
+    if not municipality_ids:
+        return set()
+    rows = db.session.execute(
+        db.select(ProcessInstance.municipality_id, ProcessInstance.anchors).join(ProcessInstance.version)
+        .join(DefinitionVersion.definition)
+        .where(ProcessDefinition.key == PROCESS, ProcessInstance.status != "terminated",
+               ProcessInstance.municipality_id.in_(municipality_ids)))
+    return {(mid, (anchors or {}).get("period_end")) for mid, anchors in rows}
 
 
 def is_monitoring(instance: ProcessInstance) -> bool:
