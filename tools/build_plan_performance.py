@@ -60,7 +60,8 @@ NODES = [
     gate("merge_program", "", C, 2),
     user("program_consolidation", "Performans programını birleştir", C, 3, "performance_consolidation.schema.json",
          "Birimlerin önerilerini birleştirin: performans hedeflerinin stratejik planla uyumunu, faaliyet "
-         "maliyetlerinin bütçe tavanlarına uygunluğunu denetleyin ve program metninin bağlantısını ya da EBYS "
+         "maliyetlerinin bütçe tavanlarına uygunluğunu denetleyin. Önerilerin birleştirilmiş hâli ve programın "
+         "düzenlenebilir Word taslağı bu görevin sayfasındaki bağlantıdadır; son metnin bağlantısını ya da EBYS "
          "sayısını girin. Program, bütçeyle birlikte 1 Eylül'den önce encümene sunulur. " + RULE + REGULATION
          + "; " + LAW + " md. 62."),
     user("program_approval", "Performans programını onayla", M, 4, "monitoring_approval.schema.json",

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..services import NotFound, ServiceError, access, attachments, documents, forms, plan_views, situation, tasks
@@ -27,6 +28,21 @@ def _task_or_404(task_id):
         abort(404)
 
 
+# Steps whose work is read on another page of the same instance: (endpoint, link text).
+RELATED_PAGES = {
+    "monitoring_report": ("monitoring.realisation", _l("Hedeflerin gerçekleşmesi (planlanan ve gerçekleşen)")),
+    "monitoring_approval": ("monitoring.realisation", _l("Hedeflerin gerçekleşmesi (planlanan ve gerçekleşen)")),
+    "program_consolidation": ("performance.show", _l("Birimlerin önerileri birleştirilmiş: performans programı "
+                                                     "(Word taslağı, Excel)")),
+    "program_approval": ("performance.show", _l("Performans programı (Word taslağı, Excel)")),
+}
+
+
+def _related(record):
+    found = RELATED_PAGES.get(record.bpmn_id)
+    return (url_for(found[0], instance_id=record.instance_id), found[1]) if found else None
+
+
 def _render(record, data, errors, status=200, actionable=None):
     locale = str(get_locale())
     schema = tasks.form_schema(record)
@@ -39,7 +55,7 @@ def _render(record, data, errors, status=200, actionable=None):
         situation_url=url_for("instances.situation", instance_id=record.instance_id)
         if record.bpmn_id in situation.SHOWN_ON else None,
         priority_preview=situation.priority_preview(schema, data, locale),
-        plan_panel=plan_views.task_panel(current_user, record),
+        plan_panel=plan_views.task_panel(current_user, record), related=_related(record),
         can_act=record.state == "open" and (access.can_act(current_user, record) if actionable is None
                                             else actionable)), status
 
