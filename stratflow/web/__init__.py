@@ -32,6 +32,8 @@ def register_blueprints(app) -> None:
     app.register_blueprint(monitoring_bp)
     from .performance import bp as performance_bp
     app.register_blueprint(performance_bp)
+    from .cycle import bp as cycle_bp
+    app.register_blueprint(cycle_bp)
     from .unit_of_work import wrap_views
     wrap_views(app)
 
