@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+
+from flask_babel import gettext
 
 from .. import engine
 from . import (
@@ -83,6 +86,13 @@ class Page:
     documents_pending: bool = False   # the scheduler has not made the latest versions yet
     attachments: list = None          # files attached to its task forms (attachments.for_instance)
     actions: object = None            # instance_actions.Panel for people who may act, else None
+
+    @cached_property
+    def texts(self) -> dict:
+        """Counted texts repeated per row, translated once per page (the template formats them)."""
+        return {"days": gettext("%(n)d gün"), "days_late": gettext("%(n)d gün gecikme"),
+                "late_count": gettext("%(n)d geciken"), "open_count": gettext("%(n)d açık görev"),
+                "round": gettext("%(n)d. tur"), "due": gettext("Son tarih")}
 
     @property
     def days_left(self) -> int:
