@@ -1,4 +1,5 @@
-"""Completions per second under load: gunicorn with `--workers` workers, `--clients` client threads
+"""Completions per second under load: gunicorn with `--workers` workers of `--threads` threads (the
+Dockerfile's 2 × 4 by default), `--clients` client threads
 completing tasks of the 10-task process through the HTTP API, for `--seconds`.
 
     .venv/bin/python benchmarks/load.py --postgres postgresql://postgres@127.0.0.1:5432/test
@@ -51,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (the Dockerfile's 4; 1: sync)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args()
@@ -61,7 +63,7 @@ def main() -> None:
         url = args.postgres or sqlite_url(folder)
         try:
             setups = prepare(url, schema, coordinators=args.clients)
-            server = Server(url, schema, args.workers)
+            server = Server(url, schema, args.workers, args.threads)
             try:
                 peers = [StratflowPeer(server.url, s["token"], s["municipality_id"]) for s in setups]
                 handles = [peer.start() for peer in peers]  # (warms both workers up)
@@ -81,7 +83,8 @@ def main() -> None:
                 postgres_schema(args.postgres, create=False)
     times = sorted(out["times"])
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else float("nan")
-    print(f"{'PostgreSQL' if args.postgres else 'SQLite'} · {args.workers} workers · {args.clients} clients · "
+    print(f"{'PostgreSQL' if args.postgres else 'SQLite'} · {args.workers} workers × {args.threads} threads · "
+          f"{args.clients} clients · "
           f"{elapsed:.0f} s: {out['done'] / elapsed:.0f} completions/s, "
           f"latency p50 {statistics.median(times) if times else float('nan'):.1f} ms p95 {p95:.1f} ms, "
           f"{out['errors']} errors")

@@ -149,17 +149,18 @@ def prepare(database_url: str, schema: str | None, coordinators: int = 1) -> lis
 
 
 class Server:
-    """gunicorn serving stratflow on a free port (`workers` processes, no scheduler)."""
+    """gunicorn serving stratflow on a free port (`workers` processes of `threads` threads — the
+    Dockerfile's 2 × 4 by default —, no scheduler)."""
 
-    def __init__(self, database_url: str, schema: str | None, workers: int = 2):
+    def __init__(self, database_url: str, schema: str | None, workers: int = 2, threads: int = 4):
         self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "benchmark-only", "PYTHONPATH": str(ROOT)}
         if schema:
             env["STRATFLOW_DB_SEARCH_PATH"] = schema
         self.log = tempfile.NamedTemporaryFile(prefix="stratflow-bench-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--access-logfile", "-", "--log-level", "warning", "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
+             "-b", f"127.0.0.1:{self.port}", "--access-logfile", "-", "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
