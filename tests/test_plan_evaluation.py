@@ -307,3 +307,88 @@ def test_reminders_and_escalations_walked_day_by_day(adopted, app):
     assert any(kind.startswith("overdue") and to == first for _day, kind, to in mails)
     assert any(kind.startswith("escalation") and to == coordinator.email for _day, kind, to in mails)
     assert not [m for m in mails if m[2] == second]  # reported: no more mail
+
+
+# -- on the web and through the API ---------------------------------------------------------------------
+
+def login(client, user):
+    from stratflow.services import accounts
+
+    from .conftest import signed_in
+    user.password_hash = accounts.hash_password("Demo.2024")
+    db.session.commit()
+    return signed_in(client, user.email)
+
+
+def test_started_from_the_plan_page_answered_through_the_api_and_read_on_the_web(adopted, client, app, tmp_path):
+    import io
+
+    import docx
+
+    from stratflow.services import accounts
+
+    from .test_api import Api
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    page = f"/instances/{plan.id}/plan"
+    count = db.select(db.func.count()).select_from(ProcessInstance)
+    before = db.session.execute(count).scalar()
+    with time_machine.travel(datetime(2025, 11, 3, 9, tzinfo=UTC)):  # sessions are signed in at the clock's time
+        browser = login(client, coordinator)
+        assert 'data-form="evaluation-start"' in browser.get(page).get_data(as_text=True)
+        refused = browser.post(f"/instances/{plan.id}/evaluation-year", {"year": "2025"}, form_page=page)
+        assert refused.status_code == 302
+        assert "2025 yılı henüz bitmedi" in browser.get(page).get_data(as_text=True)  # the flash
+    assert db.session.execute(count).scalar() == before
+    with time_machine.travel(AFTER_2025):
+        browser = login(client.application.test_client(), coordinator)
+        response = browser.post(f"/instances/{plan.id}/evaluation-year", {"year": "2025"}, form_page=page)
+        assert response.status_code == 302 and "/instances/" in response.headers["Location"]
+        again = browser.post(f"/instances/{plan.id}/evaluation-year", {"year": "2025"}, form_page=page)
+        assert again.status_code == 302
+        assert "zaten yürütülüyor" in browser.get(page).get_data(as_text=True)
+    db.session.expire_all()
+    [started] = evaluation.instances_of(plan)
+    assert db.session.execute(count).scalar() == before + 1
+
+    manager = manager_of(units[0])
+    inbox = login(client.application.test_client(), manager).get("/").get_data(as_text=True)
+    assert "2025 birim faaliyet raporu: 2 göstergenin gerçekleşmesini raporla" in inbox
+    [record] = [r for r in _open(started) if r.unit_id == units[0].id]
+    _token, secret = accounts.create_token(manager, "test")
+    db.session.commit()
+    api = Api(app, secret)
+    body = api.get(f"/tasks/{record.id}").get_json()
+    assert body["form_schema"]["properties"]["rows"]["items"]["additionalProperties"] is False
+    draft = body["draft"]
+    assert [r["indicator_code"] for r in draft["rows"]] == ["PG1.1.1", "PG1.1.2"] and draft["activities"]
+    rows = [dict(r, actual=10.5 if r["indicator_code"] == "PG1.1.1" else 11) for r in draft["rows"]]
+    answer = {**draft, "rows": rows, "activities": [dict(a, actual_cost=750.5) for a in draft["activities"]], **TEXTS}
+    bad = api.post(f"/tasks/{record.id}/complete", answer)
+    assert bad.status_code == 422 and "rows-0-deviation_reason" in bad.get_json()["error"]["fields"]
+    assert _open(started) and record.id in {r.id for r in _open(started)}  # nothing changed
+    rows[0]["deviation_reason"] = "İhale gecikti."
+    done = api.post(f"/tasks/{record.id}/complete", answer)
+    assert done.status_code == 200 and done.get_json()["state"] == "completed"
+    db.session.expire_all()
+
+    browser = login(client.application.test_client(), coordinator)
+    instance_page = browser.get(f"/instances/{started.id}").get_data(as_text=True)
+    assert 'data-test="year-report-link"' in instance_page
+    html = browser.get(f"/instances/{started.id}/year-report").get_data(as_text=True)
+    assert 'data-target="H1.1"' in html and 'data-rate="70.0"' in html  # 0.6 × 50 + 0.4 × 100
+    assert "Harcama oranı: 75,05 %" in html  # 750.50 of 1000
+    assert "girişler bekleniyor" in html and "İhale gecikti." in html  # the other units have not reported yet
+    unit_doc = browser.get(f"/instances/{started.id}/year-report/unit-{units[0].id}.docx")
+    assert unit_doc.status_code == 200 and unit_doc.mimetype.endswith("wordprocessingml.document")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(unit_doc.data)).paragraphs)
+    for expected in ("2025 YILI BİRİM FAALİYET RAPORU", "I. Genel Bilgiler", "IV. Kurumsal Kabiliyet",
+                     "V. Öneri ve Tedbirler", "Araç parkı eski.", "Harcama Yetkilisi"):
+        assert expected in text, expected
+    assert browser.get(f"/instances/{started.id}/year-report/unit-{units[1].id}.docx").status_code == 404
+    stranger_town, other_plan, _units = town_with_plan("Başka Belediyesi", cards=False)
+    other = login(client.application.test_client(), factories.person(stranger_town, "coordinator"))
+    assert other.get(f"/instances/{started.id}/year-report").status_code == 404
+    assert other.post(f"/instances/{plan.id}/evaluation-year", {"year": "2025"},
+                      form_page=f"/instances/{other_plan.id}/plan").status_code == 404
+    assert browser.get(f"/instances/{plan.id}/year-report").status_code == 404  # the plan is no year's report
