@@ -392,3 +392,42 @@ def test_started_from_the_plan_page_answered_through_the_api_and_read_on_the_web
     assert other.post(f"/instances/{plan.id}/evaluation-year", {"year": "2025"},
                       form_page=f"/instances/{other_plan.id}/plan").status_code == 404
     assert browser.get(f"/instances/{plan.id}/year-report").status_code == 404  # the plan is no year's report
+
+
+def test_the_three_reports_render_as_pages(adopted, tmp_path):
+    """Word → PDF (LibreOffice) → PNG pages under test-artifacts/, looked at by eye; each has text."""
+    import subprocess
+
+    from stratflow import pdf
+    from stratflow.services import evaluation_report
+
+    from .test_status_report import ARTIFACTS, non_white_share
+    town, plan, units = adopted
+    coordinator, mayor = factories.person(town, "coordinator"), factories.person(town, "mayor")
+    _monitor(plan, units, coordinator, 2, ACTUALS)
+    with time_machine.travel(AFTER_2025, tick=False):
+        started = evaluation.start_year(coordinator, plan, 2025)
+        db.session.commit()
+    for record in _open(started):
+        tasks.complete(record.id, manager_of(record.unit), _answer(record))
+    db.session.commit()
+    _do(started, "activity_report_consolidation", coordinator, {
+        "general_info": "Belediyemiz 12 müdürlükle hizmet verir.", "assessment": "Hedeflerin büyük bölümü tuttu.",
+        "deviations": "Sapmalar ödenek gecikmesinden.", "measures": "Ödenekler ilk çeyrekte serbest bırakılacak.",
+        "debt_status": "Kısa vadeli borç yoktur."})
+    _do(started, "activity_report_approval", mayor, {"approval_decision": "approve"})
+    _do(started, "activity_report_council", clerk_of(town), {"presented_on": "2026-04-07", "agenda_number": "2026/41"})
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, body in (("unit-activity-report", evaluation_report.unit_docx(started, units[0].id)),
+                       ("activity-report", evaluation_report.activity_docx(started)),
+                       ("evaluation-report", evaluation_report.evaluation_docx(started))):
+        (ARTIFACTS / f"{name}.docx").write_bytes(body)
+        target = tmp_path / f"{name}.pdf"
+        target.write_bytes(pdf.docx_to_pdf(body))
+        subprocess.run(["pdftoppm", "-r", "30", str(target), str(tmp_path / name)], check=True)
+        pages = sorted(tmp_path.glob(f"{name}*.ppm"))
+        assert pages and all(0.005 < non_white_share(p.read_bytes()) < 0.9 for p in pages), name
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(target), str(ARTIFACTS / name)], check=True)
+    text = subprocess.run(["pdftotext", str(tmp_path / "evaluation-report.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "85" in text and "Ödenek gecikti." in text

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from ..calendar import cycle
 from ..extensions import db
-from ..models import DefinitionVersion, ProcessDefinition, ProcessInstance
+from ..models import DefinitionVersion, ProcessDefinition, ProcessInstance, TaskRecord
 from . import (
     Conflict,
     ServiceError,
@@ -215,6 +215,15 @@ def _goals(titles: dict, targets: list, goal_of: dict) -> list[GoalResult]:
         rate = round(sum(rates) / len(rates), 2) if rates and None not in rates else None
         out.append(GoalResult(code, titles[code], rate, mine))
     return out
+
+
+def reporter(instance: ProcessInstance, unit_id: int) -> str:
+    """The name of who sent the unit's report (its spending authority), "" if nobody yet."""
+    record = db.session.execute(
+        db.select(TaskRecord).where(TaskRecord.instance_id == instance.id, TaskRecord.unit_id == unit_id,
+                                    TaskRecord.bpmn_id == "unit_activity_report", TaskRecord.state == "completed")
+        .order_by(TaskRecord.completed_at.desc())).scalars().first()
+    return record.completed_by.full_name if record is not None and record.completed_by is not None else ""
 
 
 def cost_totals(activities: list) -> tuple[float, float, float | None]:

@@ -65,6 +65,8 @@ def _heading(doc, text: str) -> None:
 
 def _text(doc, value, empty: str | None = None) -> None:
     text = str(value or "").strip() or (empty if empty is not None else _("Bu bölüm doldurulmadı."))
+    if not text:
+        return
     for part in text.split("\n"):
         doc.add_paragraph(part)
 
@@ -75,15 +77,18 @@ def _table(doc, header: list, rows: list, widths: list | None = None) -> None:
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(str(text))
-        run.bold, run.font.size = True, Pt(9.5)
+        run.bold, run.font.size = True, Pt(9)
     for row in rows:
         for cell, value in zip(table.add_row().cells, row, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(str(value)).font.size = Pt(9.5)
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
+    if widths:  # LibreOffice reads the grid's column widths, Word the cells'
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+            for cell in column.cells:
                 cell.width = Cm(width)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
 def _bytes(doc) -> bytes:
@@ -122,10 +127,14 @@ def _cost_header(with_unit: bool = False) -> list:
 
 
 def _signature(doc, name: str, title: str) -> None:
-    doc.add_paragraph()
-    for text in (name, title):
-        p = doc.add_paragraph(text)
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    """Name and title on the right, kept on one page with the paragraph before."""
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.paragraph_format.space_before = Pt(18)
+    p.paragraph_format.keep_together = True
+    p.add_run(name).add_break()
+    p.add_run(title)
 
 
 def unit_docx(instance, unit_id: int) -> bytes:
@@ -147,10 +156,11 @@ def unit_docx(instance, unit_id: int) -> bytes:
     _heading(doc, _("III. Faaliyetlere İlişkin Bilgi ve Değerlendirmeler"))
     _heading(doc, _("A. Mali bilgiler: faaliyet ve projelerin maliyetleri"))
     mine = [a for a in report.activities if a.get("unit") == unit]
-    _table(doc, _cost_header(), _cost_rows(mine), [2.0, 6.0, 3.0, 3.0, 3.0]) if mine else _text(doc, "—")
+    if mine:
+        _table(doc, _cost_header(), _cost_rows(mine), [2.0, 6.0, 3.0, 3.0, 3.0])
     _text(doc, answer.get("activities_summary"), empty="")
     _heading(doc, _("B. Performans bilgileri"))
-    _table(doc, _indicator_header(), _indicator_rows(rows), [1.6, 4.6, 1.6, 2.0, 2.0, 2.0, 3.2])
+    _table(doc, _indicator_header(), _indicator_rows(rows), [1.4, 3.6, 1.7, 1.9, 2.6, 2.6, 3.2])
     _text(doc, answer.get("performance_assessment"))
     _heading(doc, _("IV. Kurumsal Kabiliyet ve Kapasitenin Değerlendirilmesi"))
     _text(doc, answer.get("capacity_assessment"))
@@ -158,7 +168,7 @@ def unit_docx(instance, unit_id: int) -> bytes:
     _text(doc, answer.get("proposals"))
     _heading(doc, _("Harcama yetkilisinin iç kontrol güvence beyanı"))
     doc.add_paragraph(_("Yönetmelik ekindeki örneğe göre harcama yetkilisince imzalanır."))
-    _signature(doc, unit, _("Harcama Yetkilisi"))
+    _signature(doc, evaluation.reporter(instance, unit_id), f"{unit} — {_('Harcama Yetkilisi')}")
     return _bytes(doc)
 
 
