@@ -23,6 +23,7 @@ from ..models import DefinitionVersion, ProcessDefinition, ProcessInstance, Task
 from . import (
     Conflict,
     ServiceError,
+    access,
     calendars,
     instances,
     monitoring,
@@ -242,7 +243,6 @@ class Panel:
 
 
 def panel(user, plan: ProcessInstance) -> Panel | None:
-    from . import access
     if versions.of_instance(plan).key != instances.MAIN_PROCESS:
         return None
     adopted = plan.status == "completed"
