@@ -431,3 +431,18 @@ def test_the_three_reports_render_as_pages(adopted, tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / "evaluation-report.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "85" in text and "Ödenek gecikti." in text
+
+
+@pytest.mark.parametrize("task_id, bases", [
+    ("unit_activity_report", ("Kamu İdarelerince Hazırlanacak Faaliyet Raporları Hakkında Yönetmelik", "md. 41",
+                              "şubat ayı sonuna kadar", "kurumsal kabiliyet ve kapasitenin değerlendirilmesi")),
+    ("activity_report_consolidation", ("md. 56", "md. 41", "Usul ve Esaslar", "Stratejik Planlama Kılavuzu")),
+    ("activity_report_approval", ("md. 56",)),
+    ("activity_report_council", ("nisan ayı toplantısında", "md. 56"))])
+def test_the_instructions_give_the_legal_basis(task_id, bases):
+    from lxml import etree
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+    task = etree.parse(str(BPMN)).getroot().find(f".//bpmn:userTask[@id='{task_id}']", ns)
+    text = task.findtext("bpmn:extensionElements/spiff:instructionsForEndUser", namespaces=ns)
+    for basis in bases:
+        assert basis in text, (task_id, basis)
