@@ -17,6 +17,7 @@ from stratflow.services import accounts
 from . import factories
 from .plan_helpers import manager_of, town_with_plan
 from .test_browser import sign_in, sign_out, submit
+from .test_status_report import ARTIFACTS
 
 pytest_plugins = ["tests.live_server"]
 pytestmark = pytest.mark.browser
@@ -51,6 +52,8 @@ def _report(page, manager, actuals):
     page.locator('input[name="activities-0-actual_cost"]').fill("800")
     for name, text in TEXTS.items():
         page.locator(f'textarea[name="{name}"]').fill(text)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "unit-activity-report-form.png"), full_page=True)
     assert submit(page) == 422  # 10.5 is not the year's 11: the reason is asked for
     expect(page.locator('[data-error-for="rows-0-deviation_reason"]')).to_contain_text("sapmanın nedenini yazın")
     for i, value in enumerate(actuals):
@@ -80,6 +83,7 @@ def test_the_year_from_the_plan_page_to_the_council(adopted, page):
     _report(page, second, [10.5, 12])
 
     _inbox_task(page, coordinator, "İdare faaliyet raporunu ve değerlendirme raporunu hazırla")
+    expect(page.locator('[data-test="year-report-link"]')).to_be_visible()  # the consolidated figures
     page.locator('textarea[name="assessment"]').fill("Hedeflerin büyük bölümü tuttu.")
     assert submit(page) == 302
     sign_out(page)
@@ -100,6 +104,9 @@ def test_the_year_from_the_plan_page_to_the_council(adopted, page):
     expect(page.locator('tr[data-target="H1.1"] td[data-rate]')).to_have_attribute("data-rate", "70.0")
     expect(page.locator('tr[data-goal="A2"] th[data-rate]')).to_have_attribute("data-rate", "70.0")
     expect(page.locator('[data-test="year-indicators"]')).to_contain_text("İhale gecikti.")
+    expect(page.locator('[data-test="council-record"]')).to_contain_text(
+        "7 Nisan 2026 tarihli toplantısına sunuldu (2026/41)")
+    page.screenshot(path=str(ARTIFACTS / "year-report-page.png"), full_page=True)
     with page.expect_download() as download:
         page.locator('[data-test="activity-report-docx"]').click()
     assert download.value.suggested_filename.startswith("faaliyet-raporu-")

@@ -35,6 +35,8 @@ from . import (
 )
 
 PROCESS = "plan_evaluation_year"
+# the steps whose page links the reports page (the consolidated figures and the Word files)
+SHOWN_ON = frozenset({"activity_report_consolidation", "activity_report_approval", "activity_report_council"})
 
 
 def evaluation_dates(plan: ProcessInstance, year: int) -> dict:

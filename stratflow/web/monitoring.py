@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..documents.typography import as_date
 from ..parsing import parse_int
 from ..services import (
     NotFound,
@@ -108,7 +109,8 @@ def year_report(instance_id):
     report = evaluation.report_of(instance)
     costs = evaluation.cost_totals(report.activities)
     share = "—" if costs[2] is None else status_report.number(costs[2], str(get_locale())) + " %"
-    return render_template("monitoring/year_report.html", instance=instance, report=report, costs=costs, share=share)
+    return render_template("monitoring/year_report.html", instance=instance, report=report, costs=costs, share=share,
+                           presented_on=as_date(report.council.get("presented_on")))
 
 
 def _docx(body: bytes, name: str) -> Response:
