@@ -446,3 +446,15 @@ def test_the_instructions_give_the_legal_basis(task_id, bases):
     text = task.findtext("bpmn:extensionElements/spiff:instructionsForEndUser", namespaces=ns)
     for basis in bases:
         assert basis in text, (task_id, basis)
+
+
+def test_an_april_recess_leaves_the_last_working_day_of_april(adopted):
+    from stratflow.services import settings
+
+    from .test_bad_input import SETTINGS_FORM
+    town, plan, _units = adopted
+    settings.update_settings(factories.person(town, "coordinator"), town, {**SETTINGS_FORM, "recess_month": "4"})
+    db.session.commit()
+    # 30 April 2026 is a Thursday; 30 April 2028 a Sunday (→ Friday 28th)
+    assert evaluation.evaluation_dates(plan, 2025)["council_due"] == date(2026, 4, 30)
+    assert evaluation.evaluation_dates(plan, 2027)["council_due"] == date(2028, 4, 28)

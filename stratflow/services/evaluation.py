@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
 from ..calendar import cycle
+from ..calendar.workdays import is_working_day
 from ..extensions import db
 from ..models import DefinitionVersion, ProcessDefinition, ProcessInstance, TaskRecord
 from . import (
@@ -40,12 +42,19 @@ SHOWN_ON = frozenset({"activity_report_consolidation", "activity_report_approval
 
 
 def evaluation_dates(plan: ProcessInstance, year: int) -> dict:
-    """The anchors of plan year `year`'s reports: unit reports due, the April council meeting."""
+    """The anchors of plan year `year`'s reports: unit reports due, the April council meeting —
+    without one (an April recess, against 5393 art. 56) the last working day of April, so that the
+    steps before it still have dates."""
     cal = calendars.of(plan.municipality)
     found = {d.key: d.date for d in cycle.plan_year_dates(
         year, cal.type, cal.weekday, recess_month=cal.settings.recess_month,
         actual_dates=cal.entered_meetings, leave_days=cal.leave_days)}
-    return {"reports_due": found["unit_activity_reports"], "council_due": found["activity_report_council"]}
+    council = found["activity_report_council"]
+    if council is None:
+        council = date(year + 1, 4, 30)
+        while not is_working_day(council, frozenset(cal.leave_days)):
+            council -= timedelta(days=1)
+    return {"reports_due": found["unit_activity_reports"], "council_due": council}
 
 
 def instances_of(plan: ProcessInstance) -> list[ProcessInstance]:
