@@ -12,9 +12,12 @@ For plan year Y (a year of the adopted plan's period) and a municipality's counc
 - performance_program_council and budget_council: the regular meetings of October and November Y
   (5393 art. 18(a) and 62: adopted before the fiscal year; the months are practice, settings);
 - monitoring_h2_actuals, 15 January Y+1, and monitoring_h2_report, 31 January Y+1 (defaults);
-- unit_activity_reports, end of February Y+1 (Mahalli İdarelerce Hazırlanacak Faaliyet Raporları
-  Hakkında Yönetmelik) and evaluation_report, the same day (the yearly evaluation of the
-  Usul ve Esaslar Yönetmeliği; its date is a product default);
+- unit_activity_reports, end of February Y+1 (Kamu İdarelerince Hazırlanacak Faaliyet Raporları
+  Hakkında Yönetmelik, whose local-administration part gives the spending units' reports to the
+  mayor by the end of February) and evaluation_report, the same day (the yearly evaluation of the
+  Usul ve Esaslar Yönetmeliği; its date is a product default — the plan_evaluation_year process
+  has the strategy unit consolidate it with the activity report, 10 working days before the April
+  meeting);
 - activity_report_council: the regular meeting of April Y+1 (5393 art. 56);
 - final_accounts_council: the regular meeting of May Y+1 (kesinhesap, 5393 art. 64).
 
@@ -53,7 +56,7 @@ ROWS = (
     ("budget_council", 10, "meeting", "5393 sayılı Belediye Kanunu md. 62; uygulama", False),
     ("monitoring_h2_actuals", 12, 15, "ürün varsayılanı (ayar)", False),
     ("monitoring_h2_report", 12, 31, "ürün varsayılanı (ayar)", False),
-    ("unit_activity_reports", 13, "end", "Mahalli İdarelerce Hazırlanacak Faaliyet Raporları Hakkında Yönetmelik",
+    ("unit_activity_reports", 13, "end", "Kamu İdarelerince Hazırlanacak Faaliyet Raporları Hakkında Yönetmelik",
      True),
     ("evaluation_report", 13, "end", "Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında "
      "Yönetmelik; tarih: ürün varsayılanı", False),

@@ -29,7 +29,7 @@ STATUTORY_ANCHORS = ("election_date", "mazbata_date", "circular_date", "nominati
 # ISO-date process variables written by the shipped forms, allowed as anchors too.
 PROCESS_ANCHORS = ("kickoff_date", "analysis_deadline", "review_deadline", "council_meeting_date",
                    "submission_date", "council_decision_date", "finalised_on", "period_end", "proposals_due",
-                   "budget_due", "council_due")
+                   "budget_due", "council_due", "reports_due")
 ANCHORS = STATUTORY_ANCHORS + PROCESS_ANCHORS
 UNITS = {"day": "days", "days": "days", "workday": "workdays", "workdays": "workdays",
          "month": "months", "months": "months"}

@@ -135,7 +135,7 @@ def form_problem(raw, max_bytes: int | None = None):
 
 
 # The server checks a form may declare ("x-checks"; services/situation_checks.py runs them).
-FORM_CHECKS = frozenset({"stakeholder_matrix", "consultation_records", "swot_from_pestle"})
+FORM_CHECKS = frozenset({"stakeholder_matrix", "consultation_records", "swot_from_pestle", "deviation_reasons"})
 # Process variables the application provides at start: a form field must never replace them.
 RESERVED_VARIABLES = frozenset({"municipality", "units"})
 

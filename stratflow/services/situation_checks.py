@@ -10,6 +10,9 @@
   professional chambers and NGOs).
 - swot_from_pestle: an opportunity or threat whose source is PESTLE needs a PESTLE factor so
   classified.
+- deviation_reasons: an indicator row whose actual value differs from the year's target needs the
+  reason for the deviation (5018 art. 41: the activity report explains the deviations; falling
+  short and overshooting alike).
 
 Field name (as forms.py names table cells, "stakeholders-0-areas") -> message in the current
 language. Rows of the wrong shape are left to the schema's own errors.
@@ -88,8 +91,19 @@ def _swot_from_pestle(data: dict) -> dict[str, str]:
     return errors
 
 
+def _deviation_reasons(data: dict) -> dict[str, str]:
+    errors = {}
+    for i, row in _rows(data, "rows"):
+        planned, actual = row.get("planned"), row.get("actual")
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (planned, actual))
+        if numbers and planned != actual and not str(row.get("deviation_reason") or "").strip():
+            errors[f"rows-{i}-deviation_reason"] = _("Gerçekleşen değer yılın hedefinden farklı: sapmanın nedenini "
+                                                     "yazın.")
+    return errors
+
+
 CHECKS = {"stakeholder_matrix": _stakeholder_matrix, "consultation_records": _consultation_records,
-          "swot_from_pestle": _swot_from_pestle}
+          "swot_from_pestle": _swot_from_pestle, "deviation_reasons": _deviation_reasons}
 
 
 def check(schema: dict, data: dict) -> dict[str, str]:

@@ -6,7 +6,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..services import NotFound, ServiceError, access, attachments, documents, forms, plan_views, situation, tasks
+from ..services import (
+    NotFound,
+    ServiceError,
+    access,
+    attachments,
+    documents,
+    evaluation,
+    forms,
+    plan_views,
+    situation,
+    tasks,
+)
 from . import unit_of_work
 from .forms import ActionForm
 
@@ -54,6 +65,8 @@ def _render(record, data, errors, status=200, actionable=None):
         file_limit=lambda f: attachments.max_bytes({"x-max-bytes": f.max_bytes}),
         situation_url=url_for("instances.situation", instance_id=record.instance_id)
         if record.bpmn_id in situation.SHOWN_ON else None,
+        year_report_url=url_for("monitoring.year_report", instance_id=record.instance_id)
+        if record.bpmn_id in evaluation.SHOWN_ON else None,
         priority_preview=situation.priority_preview(schema, data, locale),
         plan_panel=plan_views.task_panel(current_user, record), related=_related(record),
         can_act=record.state == "open" and (access.can_act(current_user, record) if actionable is None

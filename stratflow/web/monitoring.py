@@ -1,23 +1,28 @@
-"""The yearly cycle on the web: the coordinator starts a monitoring period or a performance programme
-from the plan's page; everyone with a role in the municipality reads a monitoring's realisation
-(planned vs actual, per target) and downloads it."""
+"""The yearly cycle on the web: the coordinator starts a monitoring period, a performance programme
+or a year's activity reports from the plan's page; everyone with a role in the municipality reads a
+monitoring's realisation (planned vs actual, per target) and a year's reports, and downloads them."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..documents.typography import as_date
 from ..parsing import parse_int
 from ..services import (
     NotFound,
     ServiceError,
     access,
+    evaluation,
+    evaluation_report,
     monitoring,
     monitoring_report,
     performance,
     plan_access,
     spreadsheet,
+    status_report,
 )
 from . import unit_of_work
 from .forms import ActionForm
@@ -70,6 +75,71 @@ def start_performance(instance_id):
     flash(_("Performans programı hazırlığı başlatıldı: birimler yılın hedeflerini ve maliyetlerini önerecek."),
           "success")
     return redirect(url_for("instances.show", instance_id=started.id))
+
+
+@bp.route("/evaluation-year", methods=["POST"])
+@login_required
+def start_evaluation(instance_id):
+    plan = _instance(instance_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not access.can_manage(current_user, plan.municipality_id):
+        abort(404)
+    try:
+        started = evaluation.start_year(current_user, plan, parse_int(request.form.get("year")) or 0)
+    except ServiceError as exc:
+        unit_of_work.discard()
+        flash(exc.message, "error")
+        return redirect(url_for("plan.show", instance_id=plan.id))
+    flash(_("Faaliyet raporu hazırlığı başlatıldı: birimler birim faaliyet raporlarını hazırlayacak."), "success")
+    return redirect(url_for("instances.show", instance_id=started.id))
+
+
+def _year_report(instance_id):
+    instance = _instance(instance_id)
+    if not evaluation.is_evaluation(instance):
+        abort(404)
+    return instance
+
+
+@bp.route("/year-report")
+@login_required
+def year_report(instance_id):
+    instance = _year_report(instance_id)
+    report = evaluation.report_of(instance)
+    costs = evaluation.cost_totals(report.activities)
+    share = "—" if costs[2] is None else status_report.number(costs[2], str(get_locale())) + " %"
+    return render_template("monitoring/year_report.html", instance=instance, report=report, costs=costs, share=share,
+                           presented_on=as_date(report.council.get("presented_on")))
+
+
+def _docx(body: bytes, name: str) -> Response:
+    return Response(body, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/year-report/unit-<int:unit_id>.docx")
+@login_required
+def unit_report_docx(instance_id, unit_id):
+    instance = _year_report(instance_id)
+    try:
+        body = evaluation_report.unit_docx(instance, unit_id)
+    except StopIteration:
+        abort(404)
+    return _docx(body, f"birim-faaliyet-raporu-{instance.id}-{unit_id}.docx")
+
+
+@bp.route("/year-report/activity-report.docx")
+@login_required
+def activity_report_docx(instance_id):
+    instance = _year_report(instance_id)
+    return _docx(evaluation_report.activity_docx(instance), f"faaliyet-raporu-{instance.id}.docx")
+
+
+@bp.route("/year-report/evaluation-report.docx")
+@login_required
+def evaluation_report_docx(instance_id):
+    instance = _year_report(instance_id)
+    return _docx(evaluation_report.evaluation_docx(instance), f"degerlendirme-raporu-{instance.id}.docx")
 
 
 def _realisation(instance_id):

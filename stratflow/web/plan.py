@@ -14,6 +14,7 @@ from ..parsing import parse_int
 from ..services import (
     NotFound,
     ServiceError,
+    evaluation,
     monitoring,
     plan_access,
     plan_content,
@@ -53,6 +54,7 @@ def _show(instance, import_form=None, import_lines=(), status=200):
                                 completeness=request.args.get("completeness") or None)
     return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
                            monitoring=monitoring.panel(current_user, instance),
+                           evaluation=evaluation.panel(current_user, instance),
                            import_form=import_form or PlanImportForm(formdata=None),
                            import_lines=list(import_lines), shown=plan_rules.shown), status
 
