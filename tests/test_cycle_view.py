@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from stratflow.extensions import db
-from stratflow.services import accounts, monitoring, performance
+from stratflow.services import accounts, evaluation, monitoring, performance
 
 from . import factories
 from .conftest import signed_in
@@ -62,6 +62,20 @@ def test_the_year_on_one_timeline_with_its_processes(adopted, client):
     assert "Bütçe stratflow dışında hazırlanır" in section and "/instances/" not in section
     section = page[page.index('data-key="monitoring_h2_actuals"'):page.index('data-key="monitoring_h2_report"')]
     assert "—" in section and "/instances/" not in section  # the second half has no period yet
+
+
+def test_the_years_activity_reports_carry_its_report_dates(adopted, client):
+    town, plan, coordinator = adopted
+    with time_machine.travel(date(2027, 1, 4), tick=False):
+        reports = evaluation.start_year(coordinator, plan, 2026)
+        db.session.commit()
+        reports_id = reports.id
+        page = signed_in(client, coordinator.email).get(f"/instances/{plan.id}/cycle?year=2026").get_data(as_text=True)
+    for key, then in (("unit_activity_reports", "evaluation_report"), ("evaluation_report", "activity_report_council"),
+                      ("activity_report_council", "final_accounts_council")):
+        section = page[page.index(f'data-key="{key}"'):page.index(f'data-key="{then}"')]
+        assert f'href="/instances/{reports_id}"' in section
+    assert 'class="past"' in page[page.index('data-key="monitoring_h1_actuals"'):]  # 2026's July is over
 
 
 def test_another_year_in_english_and_a_bad_year(adopted, client):

@@ -1,7 +1,8 @@
 """One plan year's yearly cycle on one timeline (issue 15): the monitoring dates, the performance
 programme's dates beside the budget's (5393 art. 62), the activity reports and the council meetings,
 in date order, each with its basis (legislation or product default) and the process of the plan that
-carries it — the monitoring period of that half, the programme prepared that year for the next —
+carries it — the monitoring period of that half, the programme prepared that year for the next, the
+year's activity reports and evaluation —
 with its state, or a note that the step has no process in stratflow (the budget itself, the final
 accounts)."""
 
@@ -18,7 +19,7 @@ from ..calendar import cycle
 from ..calendar.cycle_cli import basis
 from ..extensions import db
 from ..models import DefinitionVersion, ProcessDefinition, ProcessInstance
-from . import ServiceError, calendars, monitoring, performance, plan_rules
+from . import ServiceError, calendars, evaluation, monitoring, performance, plan_rules
 from .overview import CYCLE_LABELS
 
 # which process carries a cycle date: (process key, how its instance is told apart)
@@ -27,6 +28,8 @@ CARRIED_BY = {
     "monitoring_h2_actuals": (monitoring.PROCESS, "h2"), "monitoring_h2_report": (monitoring.PROCESS, "h2"),
     "unit_performance_proposals": (performance.PROCESS, "next"), "budget_to_encumen": (performance.PROCESS, "next"),
     "performance_program_council": (performance.PROCESS, "next"),
+    "unit_activity_reports": (evaluation.PROCESS, "reports"), "evaluation_report": (evaluation.PROCESS, "reports"),
+    "activity_report_council": (evaluation.PROCESS, "reports"),
 }
 OUTSIDE = {
     "budget_council": _l("Bütçe stratflow dışında hazırlanır; performans programı bütçeden önce görüşülür."),
@@ -57,7 +60,7 @@ def _instances(plan: ProcessInstance) -> list[ProcessInstance]:
     return list(db.session.execute(
         db.select(ProcessInstance).join(ProcessInstance.version).join(DefinitionVersion.definition)
         .where(ProcessInstance.municipality_id == plan.municipality_id,
-               ProcessDefinition.key.in_((monitoring.PROCESS, performance.PROCESS)),
+               ProcessDefinition.key.in_((monitoring.PROCESS, performance.PROCESS, evaluation.PROCESS)),
                ProcessInstance.status != "terminated")
         .options(db.contains_eager(ProcessInstance.version).contains_eager(DefinitionVersion.definition))
         .order_by(ProcessInstance.started_at)).scalars())
@@ -73,6 +76,8 @@ def _carrier(found: list[ProcessInstance], key: str, year: int) -> ProcessInstan
         if wanted is not None and anchors.get(wanted[0]) == wanted[1]:
             return instance
         if which == "next" and str(anchors.get("proposals_due", ""))[:4] == str(year):
+            return instance
+        if which == "reports" and str(anchors.get("reports_due", ""))[:4] == str(year + 1):
             return instance
     return None
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from ..models.base import utcnow
 from ..parsing import parse_int
-from ..services import NotFound, ServiceError, cycle_view, deadlines, instances, plan_access, versions
+from ..services import NotFound, ServiceError, cycle_view, instances, plan_access, progress, versions
 
 bp = Blueprint("cycle", __name__, url_prefix="/instances/<int:instance_id>")
 
@@ -21,7 +20,7 @@ def show(instance_id):
         abort(404)
     if versions.of_instance(plan).key != instances.MAIN_PROCESS:
         abort(404)
-    today = deadlines.local_day(utcnow())
+    today = progress.local_today()
     asked = request.args.get("year")
     error = None
     try:
