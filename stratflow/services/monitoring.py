@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from .. import engine
 from ..extensions import db
 from ..models import DefinitionVersion, PlanIndicator, PlanTarget, ProcessDefinition, ProcessInstance
 from . import ServiceError, access, instances, plan_content, plan_rules, realisation, versions
@@ -74,37 +75,79 @@ class Realisation:
     period_label: str
     targets: list          # realisation.TargetResult, in code order
     rows: list             # per indicator: code, name, target, weight, baseline, planned, actual, rate, unit
+    plan: realisation.PlanResult | None = None  # the plan as a whole: the mean of the targets' rates
 
 
-def realisation_of(monitoring: ProcessInstance) -> Realisation:
-    """Planned vs actual of a monitoring instance (its units' answers so far) on its plan's cards."""
-    workflow = versions.read_workflow(monitoring)
+@dataclass(frozen=True)
+class Answers:
+    """What a monitoring instance holds: its plan, year and period, the indicators it asked for and
+    the actual values its units entered so far (from the engine state)."""
+    plan_id: int
+    year: int
+    half: int
+    label: str
+    asked: frozenset
+    actuals: dict          # indicator code -> actual value
+
+
+def answers_from(workflow) -> Answers:
     data = workflow.merged_data()
-    plan = db.session.get(ProcessInstance, data["plan_instance_id"])
-    years = plan_rules.plan_years(plan)
-    index = years.index(int(data["plan_year"])) + 1
     answers = data.get("unit_actuals") or workflow.completed_values("unit_actuals", "actuals")
     actuals = {row.get("indicator_code"): row.get("actual")
                for answer in answers for row in (answer or {}).get("rows") or []}
-    asked = {row["indicator_code"] for unit in data.get("monitoring_units") or []
-             for row in unit["start_values"]["rows"]}
+    asked = frozenset(row["indicator_code"] for unit in data.get("monitoring_units") or []
+                      for row in unit["start_values"]["rows"])
+    period = str(data.get("period") or "")
+    return Answers(plan_id=int(data["plan_instance_id"]), year=int(data["plan_year"]),
+                   half=2 if period.endswith("H2") else 1, label=data.get("period_label", ""),
+                   asked=asked, actuals=actuals)
+
+
+def answers_of_many(instances) -> dict[int, Answers]:
+    """Answers of several monitoring instances: their engine states in one query."""
+    ids = [i.id for i in instances]
+    if not ids:
+        return {}
+    states = dict(db.session.execute(
+        db.select(ProcessInstance.id, ProcessInstance.state).where(ProcessInstance.id.in_(ids))).all())
+    found = {}
+    for instance in instances:
+        try:
+            found[instance.id] = answers_from(versions.of_instance(instance).load(states[instance.id]))
+        except (engine.EngineError, KeyError, TypeError, ValueError):
+            continue  # an unreadable state shows no figure rather than breaking a page of many
+    return found
+
+
+def compute(plan: ProcessInstance, indicators, answers: Answers) -> Realisation:
+    """Planned vs actual of `answers` on the plan's indicators (PlanIndicator rows, in code order)."""
+    years = plan_rules.plan_years(plan)
+    index = years.index(answers.year) + 1
     by_target: dict[str, list] = defaultdict(list)
     rows = []
-    for indicator in plan_indicators(plan):
-        if indicator.code not in asked:
+    for indicator in indicators:
+        if indicator.code not in answers.asked:
             continue
         item = {"code": indicator.code, "name": indicator.name, "target": indicator.target.code,
                 "unit": indicator.target.responsible_unit.name if indicator.target.responsible_unit else "",
                 "weight": float(indicator.weight), "direction": indicator.direction,
                 "baseline": float(indicator.baseline) if indicator.baseline is not None else None,
-                "planned": _planned(indicator, index), "actual": actuals.get(indicator.code)}
+                "planned": _planned(indicator, index), "actual": answers.actuals.get(indicator.code)}
         item["rate"] = realisation.indicator_rate(item["baseline"], item["planned"], item["actual"],
                                                   item["direction"])
         rows.append(item)
         by_target[indicator.target.code].append(item)
     targets = [realisation.target_rate(code, items)
                for code, items in sorted(by_target.items(), key=lambda kv: plan_content.sort_key(kv[0]))]
-    return Realisation(period_label=data.get("period_label", ""), targets=targets, rows=rows)
+    return Realisation(period_label=answers.label, targets=targets, rows=rows,
+                       plan=realisation.plan_rate(targets))
+
+
+def realisation_of(monitoring: ProcessInstance) -> Realisation:
+    """Planned vs actual of a monitoring instance (its units' answers so far) on its plan's cards."""
+    answers = answers_from(versions.read_workflow(monitoring))
+    plan = db.session.get(ProcessInstance, answers.plan_id)
+    return compute(plan, plan_indicators(plan), answers)
 
 
 def periods(plan: ProcessInstance) -> list[ProcessInstance]:

@@ -30,6 +30,8 @@ def register_blueprints(app) -> None:
     app.register_blueprint(plan_bp)
     from .monitoring import bp as monitoring_bp
     app.register_blueprint(monitoring_bp)
+    from .public import bp as public_bp
+    app.register_blueprint(public_bp)
     from .unit_of_work import wrap_views
     wrap_views(app)
 

@@ -22,6 +22,7 @@ from ..services import (
     plan_rules,
     plan_versions,
     plan_views,
+    public_plan,
 )
 from . import unit_of_work
 from .forms import ActionForm
@@ -53,6 +54,7 @@ def _show(instance, import_form=None, import_lines=(), status=200):
                                 completeness=request.args.get("completeness") or None)
     return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
                            monitoring=monitoring.panel(current_user, instance),
+                           public_page=public_plan.shows(instance),
                            import_form=import_form or PlanImportForm(formdata=None),
                            import_lines=list(import_lines), shown=plan_rules.shown), status
 
