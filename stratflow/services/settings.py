@@ -43,7 +43,8 @@ def _locale() -> str:
 def current(municipality: Municipality) -> MunicipalitySettings:
     """The municipality's settings row as stored, else the defaults (not stored) — for the form."""
     return db.session.get(MunicipalitySettings, municipality.id) or \
-        MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={})
+        MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={},
+                             public_plan_page=False)
 
 
 def _stored(municipality: Municipality) -> MunicipalitySettings:

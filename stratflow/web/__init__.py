@@ -36,6 +36,9 @@ def register_blueprints(app) -> None:
     wrap_views(app)
 
     def page(code, message):
+        if request.path.startswith("/p/") and code == 404:  # the public pages' own plain 404 (web/public.py)
+            from .public import not_found
+            return not_found(request.path.endswith(".json"))
         if request.path.startswith("/api/"):
             from .api import problem
             return problem(code, message)

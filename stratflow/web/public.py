@@ -28,7 +28,7 @@ def _limited(as_json: bool):
     return None
 
 
-def _not_found(as_json: bool):
+def not_found(as_json: bool):
     headers = {"Cache-Control": "no-store"}
     if as_json:
         return jsonify({"error": "not_found"}), 404, headers
@@ -42,7 +42,7 @@ def _plan(municipality_id: int, as_json: bool):
     try:
         plan = public_plan.plan_for(municipality_id)
     except NotFound:
-        return _not_found(as_json)
+        return not_found(as_json)
     headers = {"Cache-Control": "no-cache"}  # switching the page off takes effect at once
     if as_json:
         return jsonify(public_plan.as_json(plan)), 200, headers
@@ -77,4 +77,4 @@ def plan_json(municipality_id):
 def elsewhere(anything):
     """Any other path under /p/ (a slug, a negative or huge id): the same 404 as a page that is off."""
     refused = _limited(anything.endswith(".json"))
-    return refused if refused is not None else _not_found(anything.endswith(".json"))
+    return refused if refused is not None else not_found(anything.endswith(".json"))
