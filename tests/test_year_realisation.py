@@ -196,5 +196,9 @@ def test_the_overview_shows_the_year_and_each_target(adopted, client):
     assert 'data-target="H1.1"' in section and 'data-rate="70.0"' in section and 'data-rate="48.0"' in section
     assert f'/instances/{started.id}/realisation' in section
     assert "2 / 2 hedef" in section
+    with time_machine.travel(date(2025, 8, 1), tick=False):
+        realisation = login(client.application.test_client(), factories.person(town, "coordinator")).get(
+            f"/instances/{started.id}/realisation").get_data(as_text=True)
+    assert 'data-test="plan-realisation" data-rate="59.0"' in realisation  # the same figure on its own page
     english_section = english_html.split('data-test="year-realisation-section"')[1].split("</section>")[0]
     assert "59%" in english_section and "(Jan–Jun 2025)" in english_section
