@@ -67,6 +67,24 @@ def test_the_page_shows_the_adopted_plan_and_only_approved_periods(public, clien
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
+def test_mission_vision_and_values_as_the_process_holds_them(public, client):
+    """Set as the board's "looking ahead" step writes them (walking the preparation is other tests' work)."""
+    from stratflow.services import versions
+    town, plan, _units = public
+    workflow = versions.read_workflow(plan)
+    workflow.data.update(mission="Yaşanabilir bir kent için hizmet", vision="  ", core_values=[
+        {"value": "Şeffaflık", "description": "Açıklık"}, {"value": ""}, "bozuk"])
+    plan.state, plan.revision = workflow.dump(), plan.revision + 1
+    db.session.commit()
+    html = client.get(f"/p/{town.id}").get_data(as_text=True)
+    section = html.split('data-test="looking-ahead"')[1].split("</section>")[0]
+    assert "Yaşanabilir bir kent için hizmet" in section and "<li>Şeffaflık</li>" in section
+    assert "Vizyon" not in section and "Açıklık" not in section  # empty texts and descriptions are not shown
+    body = client.get(f"/p/{town.id}.json").get_json()
+    assert (body["mission"], body["vision"], body["core_values"]) == ("Yaşanabilir bir kent için hizmet", None,
+                                                                      ["Şeffaflık"])
+
+
 def test_the_json_holds_the_same_and_nothing_personal(public, client):
     town, _plan, units = public
     response = client.get(f"/p/{town.id}.json")

@@ -10,16 +10,14 @@ figure). `realisation` gives planned vs actual per indicator and the weighted ra
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from .. import engine
 from ..extensions import db
 from ..models import DefinitionVersion, PlanIndicator, PlanTarget, ProcessDefinition, ProcessInstance
-from . import ServiceError, access, instances, plan_content, plan_rules, realisation, versions
+from . import ServiceError, access, instances, plan_content, plan_rules, realisation, state_reads, versions
 
 PROCESS = "plan_monitoring"
 HALVES = {1: ("06-30", "Ocak–Haziran"), 2: ("12-31", "Temmuz–Aralık")}
@@ -104,49 +102,9 @@ def answers_from(workflow) -> Answers:
                    asked=asked, actuals=actuals)
 
 
-# The answers of a monitoring instance, per process: its engine state changes only in a transition,
-# which bumps its revision (services/transition.py), so (id, revision, updated_at) names one state.
-_answers: OrderedDict = OrderedDict()
-_lock = threading.Lock()
-_CACHE_SIZE = 4096
-
-
-def _key(instance) -> tuple:
-    return (str(db.engine.url), instance.id, instance.revision, instance.updated_at)
-
-
 def answers_of_many(instances) -> dict[int, Answers]:
-    """Answers of several monitoring instances: those this process does not know yet are read from
-    their engine states, in one query."""
-    found, missing = {}, []
-    with _lock:
-        for instance in instances:
-            cached = _answers.get(_key(instance))
-            if cached is None:
-                missing.append(instance)
-            else:
-                found[instance.id] = cached
-    if not missing:
-        return found
-    states = dict(db.session.execute(db.select(ProcessInstance.id, ProcessInstance.state)
-                                     .where(ProcessInstance.id.in_([i.id for i in missing]))).all())
-    for instance in missing:
-        try:
-            answers = answers_from(versions.of_instance(instance).load(states[instance.id]))
-        except (engine.EngineError, KeyError, TypeError, ValueError):
-            continue  # an unreadable state shows no figure rather than breaking a page of many
-        found[instance.id] = answers
-        with _lock:
-            _answers[_key(instance)] = answers
-            while len(_answers) > _CACHE_SIZE:
-                _answers.popitem(last=False)
-    return found
-
-
-def forget() -> None:
-    """Empty this process's cache (tests: instance ids are used again after a table is emptied)."""
-    with _lock:
-        _answers.clear()
+    """Answers of several monitoring instances (their states read once per process: state_reads)."""
+    return state_reads.extract_many("monitoring-answers", instances, answers_from)
 
 
 def compute(plan: ProcessInstance, indicators, answers: Answers) -> Realisation:

@@ -28,7 +28,7 @@ from ..models import (
     ProcessInstance,
 )
 from ..models.base import utcnow
-from . import NotFound, current_realisation, instances, monitoring, plan_rules, throttle, valid_id, versions
+from . import NotFound, current_realisation, instances, monitoring, plan_rules, state_reads, throttle, valid_id
 from .plan_content import sort_key
 
 BUCKET = "public-plan-page"  # the rate limit's bucket (services/throttle.py)
@@ -109,11 +109,11 @@ def plan_for(municipality_id) -> PublicPlan:
 
 def _looking_ahead(plan: ProcessInstance) -> dict:
     """Mission, vision and core values as the plan's process holds them (plain texts only)."""
-    try:
-        data = versions.read_workflow(plan).merged_data()
-    except Exception:  # noqa: BLE001 — an unreadable state shows the cards without them
-        data = {}
+    found = state_reads.extract_many("looking-ahead", [plan], lambda wf: _texts(wf.merged_data()))
+    return found.get(plan.id) or {"mission": None, "vision": None, "values": []}
 
+
+def _texts(data: dict) -> dict:
     def text(value):
         return value.strip() if isinstance(value, str) and value.strip() else None
     values = [text(v.get("value")) for v in data.get("core_values") or [] if isinstance(v, dict)]
