@@ -30,8 +30,8 @@ def plan_indicators(plan: ProcessInstance) -> list[PlanIndicator]:
         .order_by(PlanTarget.code, PlanIndicator.position)).scalars())
 
 
-def _planned(indicator: PlanIndicator, year_index: int):
-    value = getattr(indicator, f"value_{year_index}")
+def _planned(indicator: PlanIndicator, year_index: int | None):
+    value = getattr(indicator, f"value_{year_index}") if year_index else None
     return float(value) if value is not None else None
 
 
@@ -110,7 +110,7 @@ def answers_of_many(instances) -> dict[int, Answers]:
 def compute(plan: ProcessInstance, indicators, answers: Answers) -> Realisation:
     """Planned vs actual of `answers` on the plan's indicators (PlanIndicator rows, in code order)."""
     years = plan_rules.plan_years(plan)
-    index = years.index(answers.year) + 1
+    index = years.index(answers.year) + 1 if answers.year in years else None  # None: no planned values
     by_target: dict[str, list] = defaultdict(list)
     rows = []
     for indicator in indicators:
