@@ -202,3 +202,19 @@ def test_the_overview_shows_the_year_and_each_target(adopted, client):
     assert 'data-test="plan-realisation" data-rate="59.0"' in realisation  # the same figure on its own page
     english_section = english_html.split('data-test="year-realisation-section"')[1].split("</section>")[0]
     assert "59%" in english_section and "(Jan–Jun 2025)" in english_section
+
+
+def test_a_period_of_a_year_the_plan_no_longer_has_shows_no_rates(adopted, client):
+    """The plan's first year moved after the period was monitored: no planned values, no rates —
+    and the cockpit still answers."""
+    town, plan, units = adopted
+    started = start(town, plan)
+    enter(started, units)
+    plan.plan_first_year = 2026
+    db.session.commit()
+    found = figures(town)
+    assert found.instance_id == started.id and found.plan.rate is None
+    assert {t.code: t.rate for t in found.targets} == {"H1.1": None, "H2.1": None}
+    with time_machine.travel(date(2025, 8, 1), tick=False):
+        html = login(client, consultant_of(town)).get("/cockpit").get_data(as_text=True)
+    assert "girişler bekleniyor" in _cell(html, town)
