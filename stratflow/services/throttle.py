@@ -86,8 +86,8 @@ def reserve(email: str, address: str | None, limits: Limits, now: datetime) -> R
 
 def count_request(bucket: str, address: str | None, free: int, window: int, now: datetime) -> None:
     """Count one request of an address in its own bucket (`bucket` is no e-mail: never a sign-in's):
-    after `free` requests without a quiet `window`, further ones wait (RateLimited) — as long as
-    the sign-in's waits, starting at a sixth of the window and doubling up to it."""
+    after `free` requests without a quiet `window`, further ones wait (RateLimited), the wait
+    starting at a sixth of the window and doubling up to it, as the sign-in's do."""
     limits = Limits(per_pair=free, per_address=free, window=window, delay=max(1, window // 6))
     address = (address or "")[:64]
     if _claim(bucket, address, free, limits, now) is None:
