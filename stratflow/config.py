@@ -31,6 +31,8 @@
 | STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS | 30                     | failures of an address: then waits       |
 | STRATFLOW_LOGIN_DELAY_SECONDS | 15                                | first wait (s); doubles per failure      |
 | STRATFLOW_LOGIN_WINDOW_SECONDS | 900                              | longest wait; failures forgotten after   |
+| STRATFLOW_PUBLIC_MAX_REQUESTS | 300                               | public plan pages of an address: then waits |
+| STRATFLOW_PUBLIC_WINDOW_SECONDS | 60                              | longest wait; a quiet address starts anew |
 | STRATFLOW_SCHEDULER_INTERVAL | 30                                 | seconds between scheduler polls          |
 | STRATFLOW_HTTPS       | 0                                         | 1: served over HTTPS (see below)         |
 | SESSION_COOKIE_SECURE | 0                                         | 1: Secure session cookie (HTTPS sets it) |
@@ -117,6 +119,8 @@ def from_environment() -> dict:
         "LOGIN_WINDOW_SECONDS": _int("STRATFLOW_LOGIN_WINDOW_SECONDS", 900),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("STRATFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
         "LOGIN_DELAY_SECONDS": _int("STRATFLOW_LOGIN_DELAY_SECONDS", 15),
+        "PUBLIC_MAX_REQUESTS": _int("STRATFLOW_PUBLIC_MAX_REQUESTS", 300),
+        "PUBLIC_WINDOW_SECONDS": _int("STRATFLOW_PUBLIC_WINDOW_SECONDS", 60),
         "SCHEDULER_INTERVAL": _int("STRATFLOW_SCHEDULER_INTERVAL", 30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

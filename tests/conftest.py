@@ -113,6 +113,8 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _clean_database(app):
     yield
+    from stratflow.services import state_reads
+    state_reads.forget()  # its cache is keyed by instance ids, which the next test uses again
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

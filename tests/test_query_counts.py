@@ -149,3 +149,43 @@ def test_a_reminder_sweep_is_a_fixed_number_of_statements(definition, app, munic
         db.session.commit()
     assert planned >= 6 * municipalities
     assert len(seen) <= 14, "\n".join(seen)
+
+
+def _monitored_town(name: str):
+    """A municipality with an adopted plan and an approved January–June 2025 monitoring period."""
+    from .plan_helpers import town_with_plan
+    from .test_year_realisation import adopt, approve, enter, start
+    town, plan, units = town_with_plan(name)
+    adopt(plan)
+    started = start(town, plan)
+    enter(started, units)
+    approve(town, started)
+    return town
+
+
+def test_the_cockpit_with_this_years_realisation_is_a_fixed_number_of_statements(definition, app, client):
+    """The realisation column reads the periods, their engine states, the plans and their indicators
+    once for all municipalities."""
+    from datetime import date
+
+    import time_machine
+
+    from stratflow.models import RoleAssignment
+
+    from .test_year_realisation import consultant_of, login
+    consultant = consultant_of(_monitored_town("Birinci Belediyesi"))
+    with time_machine.travel(date(2025, 8, 1), tick=False):
+        b = login(client, consultant)
+        assert b.get("/cockpit").status_code == 200  # warm the caches
+        with statements() as small:
+            html = b.get("/cockpit").get_data(as_text=True)
+        assert html.count('data-rate="59.0"') == 1
+        for n in range(2):
+            town = _monitored_town(f"Ek{n} Belediyesi")
+            db.session.add(RoleAssignment(role="consultant", municipality=town, user_id=consultant.id))
+        db.session.commit()
+        assert b.get("/cockpit").status_code == 200  # the new municipalities' calendars
+        with statements() as big:
+            html = b.get("/cockpit").get_data(as_text=True)
+    assert html.count('data-rate="59.0"') == 3
+    assert len(big) == len(small) <= 12, "\n".join(big)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import DefinitionVersion, PlanIndicator, PlanTarget, ProcessDefinition, ProcessInstance
-from . import Conflict, ServiceError, access, instances, plan_content, plan_rules, realisation, versions
+from . import Conflict, ServiceError, access, instances, plan_content, plan_rules, realisation, state_reads, versions
 
 PROCESS = "plan_monitoring"
 HALVES = {1: ("06-30", "Ocak–Haziran"), 2: ("12-31", "Temmuz–Aralık")}
@@ -30,8 +30,8 @@ def plan_indicators(plan: ProcessInstance) -> list[PlanIndicator]:
         .order_by(PlanTarget.code, PlanIndicator.position)).scalars())
 
 
-def _planned(indicator: PlanIndicator, year_index: int):
-    value = getattr(indicator, f"value_{year_index}")
+def _planned(indicator: PlanIndicator, year_index: int | None):
+    value = getattr(indicator, f"value_{year_index}") if year_index else None
     return float(value) if value is not None else None
 
 
@@ -76,37 +76,68 @@ class Realisation:
     period_label: str
     targets: list          # realisation.TargetResult, in code order
     rows: list             # per indicator: code, name, target, weight, baseline, planned, actual, rate, unit
+    plan: realisation.PlanResult | None = None  # the plan as a whole: the mean of the targets' rates
 
 
-def realisation_of(monitoring: ProcessInstance) -> Realisation:
-    """Planned vs actual of a monitoring instance (its units' answers so far) on its plan's cards."""
-    workflow = versions.read_workflow(monitoring)
+@dataclass(frozen=True)
+class Answers:
+    """What a monitoring instance holds: its plan, year and period, the indicators it asked for and
+    the actual values its units entered so far (from the engine state)."""
+    plan_id: int
+    year: int
+    half: int
+    label: str
+    asked: frozenset
+    actuals: dict          # indicator code -> actual value
+
+
+def answers_from(workflow) -> Answers:
     data = workflow.merged_data()
-    plan = db.session.get(ProcessInstance, data["plan_instance_id"])
-    years = plan_rules.plan_years(plan)
-    index = years.index(int(data["plan_year"])) + 1
     answers = data.get("unit_actuals") or workflow.completed_values("unit_actuals", "actuals")
     actuals = {row.get("indicator_code"): row.get("actual")
                for answer in answers for row in (answer or {}).get("rows") or []}
-    asked = {row["indicator_code"] for unit in data.get("monitoring_units") or []
-             for row in unit["start_values"]["rows"]}
+    asked = frozenset(row["indicator_code"] for unit in data.get("monitoring_units") or []
+                      for row in unit["start_values"]["rows"])
+    period = str(data.get("period") or "")
+    return Answers(plan_id=int(data["plan_instance_id"]), year=int(data["plan_year"]),
+                   half=2 if period.endswith("H2") else 1, label=data.get("period_label", ""),
+                   asked=asked, actuals=actuals)
+
+
+def answers_of_many(instances) -> dict[int, Answers]:
+    """Answers of several monitoring instances (their states read once per process: state_reads)."""
+    return state_reads.extract_many("monitoring-answers", instances, answers_from)
+
+
+def compute(plan: ProcessInstance, indicators, answers: Answers) -> Realisation:
+    """Planned vs actual of `answers` on the plan's indicators (PlanIndicator rows, in code order)."""
+    years = plan_rules.plan_years(plan)
+    index = years.index(answers.year) + 1 if answers.year in years else None  # None: no planned values
     by_target: dict[str, list] = defaultdict(list)
     rows = []
-    for indicator in plan_indicators(plan):
-        if indicator.code not in asked:
+    for indicator in indicators:
+        if indicator.code not in answers.asked:
             continue
         item = {"code": indicator.code, "name": indicator.name, "target": indicator.target.code,
                 "unit": indicator.target.responsible_unit.name if indicator.target.responsible_unit else "",
                 "weight": float(indicator.weight), "direction": indicator.direction,
                 "baseline": float(indicator.baseline) if indicator.baseline is not None else None,
-                "planned": _planned(indicator, index), "actual": actuals.get(indicator.code)}
+                "planned": _planned(indicator, index), "actual": answers.actuals.get(indicator.code)}
         item["rate"] = realisation.indicator_rate(item["baseline"], item["planned"], item["actual"],
                                                   item["direction"])
         rows.append(item)
         by_target[indicator.target.code].append(item)
     targets = [realisation.target_rate(code, items)
                for code, items in sorted(by_target.items(), key=lambda kv: plan_content.sort_key(kv[0]))]
-    return Realisation(period_label=data.get("period_label", ""), targets=targets, rows=rows)
+    return Realisation(period_label=answers.label, targets=targets, rows=rows,
+                       plan=realisation.plan_rate(targets))
+
+
+def realisation_of(monitoring: ProcessInstance) -> Realisation:
+    """Planned vs actual of a monitoring instance (its units' answers so far) on its plan's cards."""
+    answers = answers_from(versions.read_workflow(monitoring))
+    plan = db.session.get(ProcessInstance, answers.plan_id)
+    return compute(plan, plan_indicators(plan), answers)
 
 
 def periods(plan: ProcessInstance) -> list[ProcessInstance]:

@@ -28,7 +28,7 @@ from ..extensions import db
 from ..i18n import tr_sort_key
 from ..models import DefinitionVersion, Municipality, ProcessDefinition, ProcessInstance, TaskRecord
 from ..models.task import VOID_TASK_STATES
-from . import calendars, compliance, deadlines, phases, risk, versions
+from . import calendars, compliance, current_realisation, deadlines, phases, risk, versions
 from .context import Context
 from .definitions import current_version
 
@@ -101,6 +101,7 @@ class Overview:
     planned: dict = field(default_factory=dict)  # phase key -> planned working days (risk share)
     next_cycle_date: object = None                # calendar.cycle.CycleDate: the adopted plan's next date
     units_behind: int = 0                         # units with an overdue task of a running monitoring (cockpit)
+    realisation: object = None                    # current_realisation.YearRealisation: this year's figures
     deadline_counts_from: date | None = None      # the election day (a re-run's: the general election's)
     election_kind: str = "genel"
 
@@ -120,7 +121,9 @@ def municipality_overview(municipality: Municipality, today: date | None = None)
     today = today or today_local()
     instance = latest_instances([municipality.id]).get(municipality.id)
     records = records_by_instance([instance.id], details=True).get(instance.id, []) if instance else []
-    return summarize(municipality, instance, records, today, calendars.of(municipality))
+    view = summarize(municipality, instance, records, today, calendars.of(municipality))
+    view.realisation = current_realisation.for_municipalities([municipality.id], today).get(municipality.id)
+    return view
 
 
 def risk_split(meaning) -> tuple[set, frozenset]:
@@ -291,8 +294,10 @@ def cockpit(user, province: str | None = None, type: str | None = None, phase: s
     rows = [summarize(m, instances.get(m.id), records.get(instances[m.id].id, []) if m.id in instances else [],
                       today, cals[m.id]) for m in chosen]
     behind = monitoring_units_behind([m.id for m in chosen], today)
+    realised = current_realisation.for_municipalities([m.id for m in chosen], today)
     for row in rows:
         row.units_behind = behind.get(row.municipality.id, 0)
+        row.realisation = realised.get(row.municipality.id)
     if filters["phase"]:
         rows = [r for r in rows if phase_key(r) == filters["phase"]]
     rows.sort(key=sort_key)

@@ -43,7 +43,8 @@ def _locale() -> str:
 def current(municipality: Municipality) -> MunicipalitySettings:
     """The municipality's settings row as stored, else the defaults (not stored) — for the form."""
     return db.session.get(MunicipalitySettings, municipality.id) or \
-        MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={})
+        MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={},
+                             public_plan_page=False)
 
 
 def _stored(municipality: Municipality) -> MunicipalitySettings:
@@ -75,7 +76,8 @@ def form_data(municipality: Municipality) -> dict:
             "reminder_before": row.reminder_before or "",
             "remind_on_due": "" if row.remind_on_due is None else ("yes" if row.remind_on_due else "no"),
             "overdue_every": "" if row.overdue_every is None else str(row.overdue_every),
-            "escalation_days": row.escalation_days or "", "countdown_days": row.countdown_days or ""}
+            "escalation_days": row.escalation_days or "", "countdown_days": row.countdown_days or "",
+            "public_plan_page": "yes" if row.public_plan_page else "no"}
     for bpmn_id, text in (row.due_rules or {}).items():
         data[f"rule_{bpmn_id}"] = text
     return data
@@ -106,6 +108,12 @@ def _clean_settings(data: dict, known_steps: set[str]) -> tuple[dict, dict]:
         except rules.RuleError as exc:
             errors[key] = _("Son tarih kuralı geçersiz: %(problem)s", problem=exc.describe(_locale()))
     values["due_rules"] = rules_
+    if data.get("public_plan_page") is not None:  # a post without it (an older page) keeps it as stored
+        choice = clean_text(data.get("public_plan_page")).lower()
+        if choice in ("yes", "no"):
+            values["public_plan_page"] = choice == "yes"
+        else:
+            errors["public_plan_page"] = _("Herkese açık plan sayfası için “açık” ya da “kapalı” seçin.")
     checks = {
         "reminder_before": lambda t: reminder_policy.format_days(reminder_policy.parse_days(t, "before")),
         "escalation_days": lambda t: reminder_policy.format_days(reminder_policy.parse_escalation(t)),
@@ -172,8 +180,9 @@ def update_settings(actor, municipality: Municipality, data: dict) -> dict:
         setattr(row, key, value)
     db.session.flush()
     audit.record("municipality.settings_changed", actor, municipality_id=municipality.id, changes=changes)
-    transition.refresh_due_dates(municipality.id, actor)
-    _recompute_reminders([municipality.id])  # the reminder policy may have changed
+    if set(changes) - {"public_plan_page"}:  # the public page moves no due date and no reminder
+        transition.refresh_due_dates(municipality.id, actor)
+        _recompute_reminders([municipality.id])  # the reminder policy may have changed
     return changes
 
 

@@ -302,7 +302,8 @@ def cockpit_table(rows: list[overview.Overview], type_label, status_label) -> li
     table = [[_("Belediye"), _("İl"), _("Tür"), _("Süreç durumu"), _("Güncel evre"), _("İlerleme (%)"),
               _("Yasal süre sonu"), _("Yasal süreye kalan gün"), _("Meclise sunuş"), _("Sunuş tarihi"),
               _("Kabul tarihi"), _("Hedef meclis toplantısı"),
-              _("Süresi geçmiş görev"), _("Risk"), _("Kalan iş (iş günü)"), _("Kalan süre (iş günü)"), _("Oran")]]
+              _("Süresi geçmiş görev"), _("Risk"), _("Kalan iş (iş günü)"), _("Kalan süre (iş günü)"), _("Oran"),
+              _("Yılın gerçekleşmesi (%)"), _("Gerçekleşme dönemi")]]
     for row in rows:
         current = str(row.current.label) if row.current else ("" if row.instance is None else _("Tamamlandı"))
         table.append([
@@ -311,8 +312,16 @@ def cockpit_table(rows: list[overview.Overview], type_label, status_label) -> li
             str(overview.COMPLIANCE_LABELS[row.compliance.state]), _iso(row.compliance.submitted_on),
             _iso(row.compliance.adopted_on), row.target_meeting.isoformat() if row.target_meeting else "", row.overdue,
             str(overview.RISK_LABELS[row.risk.level]), row.risk.remaining_days, row.risk.time_left,
-            row.risk.ratio if row.risk.ratio is not None else ""])
+            row.risk.ratio if row.risk.ratio is not None else "", *_realisation_cells(row.realisation)])
     return table
+
+
+def _realisation_cells(found) -> list:
+    """This year's realisation and the period it comes from ("Oca–Haz 2025 (geçici)")."""
+    if found is None:
+        return ["", ""]
+    period = found.short_label + (f' ({_("geçici")})' if found.provisional else "")
+    return [found.plan.rate if found.plan.rate is not None else "", period]
 
 
 def _iso(value) -> str:

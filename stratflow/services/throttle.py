@@ -54,6 +54,15 @@ class Throttled(ServiceError):
         self.seconds = seconds
 
 
+class RateLimited(ServiceError):
+    """Too many requests from one address (the public pages): try again in `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(_("Çok fazla istek gönderildi. Lütfen %(s)d saniye sonra tekrar deneyin.", s=seconds),
+                         code="throttled")
+        self.seconds = seconds
+
+
 @dataclass
 class Reservation:
     """The places one attempt holds: its pair's failure count (this attempt included)."""
@@ -73,6 +82,16 @@ def reserve(email: str, address: str | None, limits: Limits, now: datetime) -> R
         _forgive(ADDRESS_BUCKET, address, 1, limits.per_address)
         raise Throttled(_wait(address, now, email))
     return Reservation(email, address, pair)
+
+
+def count_request(bucket: str, address: str | None, free: int, window: int, now: datetime) -> None:
+    """Count one request of an address in its own bucket (`bucket` is no e-mail: never a sign-in's):
+    after `free` requests without a quiet `window`, further ones wait (RateLimited), the wait
+    starting at a sixth of the window and doubling up to it, as the sign-in's do."""
+    limits = Limits(per_pair=free, per_address=free, window=window, delay=max(1, window // 6))
+    address = (address or "")[:64]
+    if _claim(bucket, address, free, limits, now) is None:
+        raise RateLimited(_wait(address, now, bucket))
 
 
 def succeeded(reservation: Reservation, limits: Limits) -> None:

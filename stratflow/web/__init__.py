@@ -34,10 +34,15 @@ def register_blueprints(app) -> None:
     app.register_blueprint(performance_bp)
     from .cycle import bp as cycle_bp
     app.register_blueprint(cycle_bp)
+    from .public import bp as public_bp
+    app.register_blueprint(public_bp)
     from .unit_of_work import wrap_views
     wrap_views(app)
 
     def page(code, message):
+        if request.path.startswith("/p/") and code == 404:  # the public pages' own plain 404 (web/public.py)
+            from .public import not_found
+            return not_found(request.path.endswith(".json"))
         if request.path.startswith("/api/"):
             from .api import problem
             return problem(code, message)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..pdf import PdfUnavailable, docx_to_pdf
-from ..services import NotFound, access, overview, spreadsheet, status_report
+from ..services import NotFound, access, overview, public_plan, spreadsheet, status_report
 from .labels import INSTANCE_STATUSES
 from .municipalities import TYPE_LABELS
 
@@ -45,7 +45,8 @@ def municipality_overview(municipality_id):
     municipality = _viewed(municipality_id)
     view = overview.municipality_overview(municipality)
     return render_template("overview/show.html", municipality=municipality, view=view,
-                           holders=status_report.holders(view), **_labels())
+                           holders=status_report.holders(view), public_page=public_plan.link_for(municipality.id),
+                           **_labels())
 
 
 @bp.route("/municipalities/<int:municipality_id>/overview/report.<any(docx, pdf):kind>")

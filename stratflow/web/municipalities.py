@@ -26,6 +26,7 @@ from ..services import (
     municipalities,
     municipality_import,
     people,
+    public_plan,
     settings,
 )
 from . import unit_of_work
@@ -77,6 +78,10 @@ class SettingsForm(FlaskForm):
     escalation_days = StringField(_l("Üst makama bildirim eşikleri (gecikilen iş günü, ör. 3,6,10)"),
                                   render_kw={"maxlength": 60})
     countdown_days = StringField(_l("Yasal süre geri sayımı (gün, ör. 60,30,14,7,3)"), render_kw={"maxlength": 60})
+    public_plan_page = SelectField(_l("Herkese açık plan sayfası"), validate_choice=False,
+                                   choices=[("no", _l("Kapalı")),
+                                            ("yes", _l("Açık: kabul edilen planın hedefleri ve onaylı izleme "
+                                                       "sonuçları giriş yapmadan görülebilir"))])
 
 
 class MeetingForm(FlaskForm):
@@ -186,7 +191,9 @@ def _settings_context(m, form=None, rule_values=None, rule_errors=None) -> dict:
             "rule_values": rule_values if rule_values is not None else
             {k[len("rule_"):]: v for k, v in data.items() if k.startswith("rule_")},
             "rule_errors": rule_errors or {}, "recess_notes": settings.recess_notes(m),
-            "default_policy": policy, "default_countdown": tuple(config["COUNTDOWN_DAYS"])}
+            "default_policy": policy, "default_countdown": tuple(config["COUNTDOWN_DAYS"]),
+            "public_page_on": data["public_plan_page"] == "yes",
+            "public_page_adopted": public_plan.adopted_plan(m.id) is not None}
 
 
 def _page(m, status: int = 200, **parts):
@@ -304,6 +311,8 @@ def update_settings(municipality_id):
     form = SettingsForm()
     _submitted(form)
     data = {**form.data, **{k: v for k, v in request.form.items() if k.startswith("rule_")}}
+    if "public_plan_page" not in request.form:  # an older page: the stored choice stays
+        data.pop("public_plan_page", None)
     changes, error = _commit(settings.update_settings, current_user, m, data)
     if error:
         status = _refuse(error, form)

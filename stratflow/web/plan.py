@@ -23,6 +23,7 @@ from ..services import (
     plan_rules,
     plan_versions,
     plan_views,
+    public_plan,
 )
 from . import unit_of_work
 from .forms import ActionForm
@@ -55,6 +56,7 @@ def _show(instance, import_form=None, import_lines=(), status=200):
     return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
                            monitoring=monitoring.panel(current_user, instance),
                            evaluation=evaluation.panel(current_user, instance),
+                           public_page=public_plan.shows(instance),
                            import_form=import_form or PlanImportForm(formdata=None),
                            import_lines=list(import_lines), shown=plan_rules.shown), status
 
