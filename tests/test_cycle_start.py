@@ -94,3 +94,27 @@ def test_a_period_that_cannot_start_is_tried_again_later(adopted, app):
     instance_actions.terminate(running.id, coordinator, "Kapatıldı")
     db.session.commit()
     assert run_due_jobs(app, datetime(2026, 7, 1, 9, 5))["monitoring_started"] == 1
+
+
+def test_the_coordinator_turns_it_off_on_the_settings_form_and_bad_input_changes_nothing(adopted, client, app):
+    from stratflow.models import AuditEvent
+    from stratflow.services import settings as settings_service
+
+    from .test_public_plan_page import _post
+    from .test_year_realisation import login
+    town, plan, _units = adopted
+    browser = login(client, factories.person(town, "coordinator"))
+    page = browser.get(f"/municipalities/{town.id}").get_data(as_text=True)
+    assert 'name="monitoring_autostart"' in page and "İzleme dönemlerinin başlaması" in page
+    refused = _post(browser, town, monitoring_autostart="belki")
+    assert refused.status_code == 422 and "“evet” ya da “hayır” seçin" in refused.get_data(as_text=True)
+    assert settings_service.current(town).monitoring_autostart is True
+    assert _post(browser, town, monitoring_autostart="no").status_code == 302
+    db.session.expire_all()
+    assert settings_service.current(town).monitoring_autostart is False
+    event = db.session.execute(db.select(AuditEvent).filter_by(action="municipality.settings_changed")).scalar_one()
+    assert event.details["changes"] == {"monitoring_autostart": [True, False]}
+    db.session.rollback()  # end the test's reads before the scheduler's transaction
+    assert run_due_jobs(app, datetime(2025, 7, 2, 9, 0))["monitoring_started"] == 0
+    assert _post(browser, town, monitoring_autostart="yes").status_code == 302
+    assert run_due_jobs(app, datetime(2025, 7, 2, 9, 5))["monitoring_started"] == 1

@@ -44,7 +44,7 @@ def current(municipality: Municipality) -> MunicipalitySettings:
     """The municipality's settings row as stored, else the defaults (not stored) — for the form."""
     return db.session.get(MunicipalitySettings, municipality.id) or \
         MunicipalitySettings(municipality_id=municipality.id, recess_month=DEFAULT_RECESS_MONTH, due_rules={},
-                             public_plan_page=False)
+                             public_plan_page=False, monitoring_autostart=True)
 
 
 def _stored(municipality: Municipality) -> MunicipalitySettings:
@@ -77,7 +77,8 @@ def form_data(municipality: Municipality) -> dict:
             "remind_on_due": "" if row.remind_on_due is None else ("yes" if row.remind_on_due else "no"),
             "overdue_every": "" if row.overdue_every is None else str(row.overdue_every),
             "escalation_days": row.escalation_days or "", "countdown_days": row.countdown_days or "",
-            "public_plan_page": "yes" if row.public_plan_page else "no"}
+            "public_plan_page": "yes" if row.public_plan_page else "no",
+            "monitoring_autostart": "no" if row.monitoring_autostart is False else "yes"}
     for bpmn_id, text in (row.due_rules or {}).items():
         data[f"rule_{bpmn_id}"] = text
     return data
@@ -114,6 +115,13 @@ def _clean_settings(data: dict, known_steps: set[str]) -> tuple[dict, dict]:
             values["public_plan_page"] = choice == "yes"
         else:
             errors["public_plan_page"] = _("Herkese açık plan sayfası için “açık” ya da “kapalı” seçin.")
+    if data.get("monitoring_autostart") is not None:  # a post without it (an older page) keeps it as stored
+        choice = clean_text(data.get("monitoring_autostart")).lower()
+        if choice in ("yes", "no"):
+            values["monitoring_autostart"] = choice == "yes"
+        else:
+            errors["monitoring_autostart"] = _("İzleme dönemlerinin kendiliğinden başlaması için “evet” ya da "
+                                               "“hayır” seçin.")
     checks = {
         "reminder_before": lambda t: reminder_policy.format_days(reminder_policy.parse_days(t, "before")),
         "escalation_days": lambda t: reminder_policy.format_days(reminder_policy.parse_escalation(t)),
@@ -180,7 +188,7 @@ def update_settings(actor, municipality: Municipality, data: dict) -> dict:
         setattr(row, key, value)
     db.session.flush()
     audit.record("municipality.settings_changed", actor, municipality_id=municipality.id, changes=changes)
-    if set(changes) - {"public_plan_page"}:  # the public page moves no due date and no reminder
+    if set(changes) - {"public_plan_page", "monitoring_autostart"}:  # these move no due date, no reminder
         transition.refresh_due_dates(municipality.id, actor)
         _recompute_reminders([municipality.id])  # the reminder policy may have changed
     return changes

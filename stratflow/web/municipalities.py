@@ -82,6 +82,10 @@ class SettingsForm(FlaskForm):
                                    choices=[("no", _l("Kapalı")),
                                             ("yes", _l("Açık: kabul edilen planın hedefleri ve onaylı izleme "
                                                        "sonuçları giriş yapmadan görülebilir"))])
+    monitoring_autostart = SelectField(_l("İzleme dönemleri"), validate_choice=False,
+                                       choices=[("yes", _l("Kendiliğinden başlasın: her altı ayın bitiminde birimlere "
+                                                           "gösterge girişi görevi düşer")),
+                                                ("no", _l("Koordinatör başlatsın (plan sayfasından)"))])
 
 
 class MeetingForm(FlaskForm):
@@ -311,8 +315,9 @@ def update_settings(municipality_id):
     form = SettingsForm()
     _submitted(form)
     data = {**form.data, **{k: v for k, v in request.form.items() if k.startswith("rule_")}}
-    if "public_plan_page" not in request.form:  # an older page: the stored choice stays
-        data.pop("public_plan_page", None)
+    for choice in ("public_plan_page", "monitoring_autostart"):
+        if choice not in request.form:  # an older page: the stored choice stays
+            data.pop(choice, None)
     changes, error = _commit(settings.update_settings, current_user, m, data)
     if error:
         status = _refuse(error, form)
