@@ -39,17 +39,18 @@ def version(instance, number: int) -> PlanVersion:
     return found
 
 
-def freeze(instance, actor, step: str | None = None) -> PlanVersion:
-    """A new version with all cards as they are now (the instance row is locked by the transition)."""
+def freeze(instance, actor, step: str | None = None, **label) -> PlanVersion:
+    """A new version with all cards as they are now (the instance row is locked by the transition);
+    `label`: an update's kind, decision_date, decision_number, reason, update_instance_id."""
     number = (db.session.execute(db.select(db.func.max(PlanVersion.number)).where(
         PlanVersion.instance_id == instance.id)).scalar() or 0) + 1
     row = PlanVersion(instance_id=instance.id, municipality_id=instance.municipality_id, number=number,
                       created_at=utcnow(), created_by_id=getattr(actor, "id", None), step=step,
-                      snapshot=plan_content.snapshot(instance))
+                      snapshot=plan_content.snapshot(instance), **label)
     db.session.add(row)
     db.session.flush()
     audit.record("plan.version_frozen", actor, municipality_id=instance.municipality_id, instance_id=instance.id,
-                 number=number, step=step, targets=len(row.snapshot["targets"]))
+                 number=number, step=step, targets=len(row.snapshot["targets"]), kind=label.get("kind"))
     return row
 
 
@@ -61,7 +62,9 @@ def _flatten(snapshot: dict) -> dict:
     for t in snapshot.get("targets", []):
         found[("target", t["code"])] = {k: v for k, v in t.items() if k != "indicators"}
         for i in t.get("indicators", []):
-            found[("indicator", i["code"])] = dict(i)
+            # one field per plan year, so that a diff names the years that changed
+            values = {f"values.{year}": v for year, v in (i.get("values") or {}).items()}
+            found[("indicator", i["code"])] = {**{k: v for k, v in i.items() if k != "values"}, **values}
     return found
 
 
