@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..i18n import tr_sort_key
 from ..models.plan import PLAN_YEARS
-from . import plan_access, plan_content, plan_rules
+from . import plan_access, plan_content, plan_rules, plan_update
 from .plan_rules import HUNDRED, plan_years
 
 COMPLETENESS = ("complete", "incomplete")
@@ -139,7 +139,8 @@ def plan_view(user, instance, goal: str | None = None, unit: int | None = None,
     if filters["completeness"]:
         rows = [r for r in rows if r.complete == (filters["completeness"] == "complete")]
     return PlanView(instance, years, goals, rows, sorted(units.values(), key=lambda u: tr_sort_key(u.unit.name)),
-                    costing(goals, years), key_indicators(goals), plan_access.edits_all(user, instance), filters)
+                    costing(goals, years), key_indicators(goals),
+                    plan_access.edits_all(user, instance) and plan_update.edit_lock(instance) is None, filters)
 
 
 PANEL_STEPS = ("strategy_draft", "target_review", "monitoring_design", "plan_draft", "draft_review")

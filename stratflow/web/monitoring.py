@@ -17,6 +17,7 @@ from ..services import (
     monitoring_report,
     performance,
     plan_access,
+    plan_update,
     spreadsheet,
 )
 from . import unit_of_work
@@ -69,6 +70,24 @@ def start_performance(instance_id):
         return redirect(url_for("plan.show", instance_id=plan.id))
     flash(_("Performans programı hazırlığı başlatıldı: birimler yılın hedeflerini ve maliyetlerini önerecek."),
           "success")
+    return redirect(url_for("instances.show", instance_id=started.id))
+
+
+@bp.route("/plan-update", methods=["POST"])
+@login_required
+def start_update(instance_id):
+    plan = _instance(instance_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not access.can_manage(current_user, plan.municipality_id):
+        abort(404)
+    try:
+        started = plan_update.start_update(current_user, plan, request.form.get("reason"))
+    except ServiceError as exc:
+        unit_of_work.discard()
+        flash(exc.message, "error")
+        return redirect(url_for("plan.show", instance_id=plan.id))
+    flash(_("Plan güncellemesi açıldı: planlama ekibi kalan yılların hedef kartlarını düzenleyebilir."), "success")
     return redirect(url_for("instances.show", instance_id=started.id))
 
 

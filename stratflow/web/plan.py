@@ -20,6 +20,7 @@ from ..services import (
     plan_excel,
     plan_forms,
     plan_rules,
+    plan_update,
     plan_versions,
     plan_views,
 )
@@ -53,6 +54,7 @@ def _show(instance, import_form=None, import_lines=(), status=200):
                                 completeness=request.args.get("completeness") or None)
     return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
                            monitoring=monitoring.panel(current_user, instance),
+                           update=plan_update.panel(current_user, instance),
                            import_form=import_form or PlanImportForm(formdata=None),
                            import_lines=list(import_lines), shown=plan_rules.shown), status
 
@@ -91,14 +93,17 @@ def _card_page(instance, target, submitted=None, errors=None, status=200):
         submitted = plan_content.card_input(card)
     rows = plan_forms.rows(card, submitted, years)
     total, hundred = plan_forms.weight_sum([r for r in rows["indicators"] if r.get("code") or r.get("weight")])
-    edits_all = plan_access.edits_all(current_user, instance)
-    may_edit = edits_all if target is None else plan_access.may_edit_target(current_user, instance, target)
+    lock = plan_update.edit_lock(instance)
+    edits_all = plan_access.edits_all(current_user, instance) and lock is None
+    may_edit = edits_all if target is None else (
+        lock is None and plan_access.may_edit_target(current_user, instance, target))
     return render_template(
         "plan/card.html", instance=instance, target=target, card=card, values=submitted or {}, rows=rows,
         years=years, errors=errors or {}, weight_total=total, weights_ok=hundred, may_edit=may_edit,
         edits_all=edits_all, goals=plan_content.goals(instance), units=instance.municipality.units,
         missing=plan_views.missing(target) if target is not None else [], action_form=ActionForm(),
-        task_id=request.args.get("task") or request.form.get("task")), status
+        task_id=request.args.get("task") or request.form.get("task"), lock=lock,
+        update_scope=plan_update.scope_of(instance)), status
 
 
 def _target(instance, code):
