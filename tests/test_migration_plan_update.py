@@ -1,5 +1,6 @@
 """Migration 0016_plan_update on a database with data, on both databases: existing plan versions keep
-their snapshot and have no kind (the preparation's), existing instances no plan; down and up again."""
+their snapshot and have no kind (the preparation's), existing instances no plan, a strategic plan
+without its first year gets its election's year + 1; down and up again."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def test_up_down_and_up_again_keeps_the_versions(tmp_path):
             with db.engine.begin() as conn:
                 row = conn.execute(sa.text("SELECT step, kind, decision_number FROM plan_version")).one()
                 assert tuple(row) == ("draft_review", None, None)
-                assert conn.execute(sa.text("SELECT plan_instance_id FROM process_instance")).scalar() is None
+                assert tuple(conn.execute(sa.text(
+                    "SELECT plan_instance_id, plan_first_year FROM process_instance")).one()) == (None, 2025)
                 conn.execute(sa.text("UPDATE plan_version SET kind = 'update', decision_number = '2026/45', "
                                      "decision_date = '2026-10-06'"))
             downgrade(revision="0015_public_plan_page")

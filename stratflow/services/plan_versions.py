@@ -152,7 +152,7 @@ def seed_from_draft(instance, actor, data: dict) -> dict:
 
 def _plan_years(instance, period) -> None:
     match = PERIOD.match(period) if isinstance(period, str) else None
-    if match and int(match.group(2)) - int(match.group(1)) == 4 and instance.plan_first_year is None:
+    if match and int(match.group(2)) - int(match.group(1)) == 4:
         instance.plan_first_year = int(match.group(1))
 
 

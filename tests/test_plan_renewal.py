@@ -1,0 +1,84 @@
+"""The renewal (yenileme) of a plan after a new election: the new preparation process starts with
+the previous plan's realisation (per goal and target, from its monitoring periods) as the starting
+values of its evaluation of the plan in force."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from stratflow.extensions import db
+from stratflow.services import instances, monitoring, renewal, tasks, versions
+from stratflow.services.transition import _start_values
+
+from . import factories
+from .plan_helpers import manager_of, town_with_plan
+from .test_strategic_plan import FORMS, Run, municipality, spec  # noqa: F401  (the module's fixtures)
+from .test_strategic_plan import clock as clock  # noqa: PLC0414
+
+
+@pytest.fixture
+def adopted_and_monitored(ctx, definition):
+    """The 2025–2029 plan in force; in its 2025 year-end monitoring unit 0 answered (H1.1: 12 and 11
+    of 11 planned from 10 → 100 and 100 %), unit 1 (H2.1) not yet."""
+    town, plan, units = town_with_plan()
+    plan.status = "completed"
+    db.session.commit()
+    started = monitoring.start_period(factories.person(town, "coordinator"), plan, 2025, 2)
+    db.session.commit()
+    record = next(r for r in factories_open(started) if r.unit_id == units[0].id)
+    rows = [dict(r, actual=12 if r["indicator_code"].endswith(".1") else 11) for r in record.draft["rows"]]
+    tasks.complete(record.id, manager_of(units[0]), {"rows": rows})
+    db.session.commit()
+    return town, plan, units
+
+
+def factories_open(instance):
+    from stratflow.models import TaskRecord
+    return list(db.session.execute(db.select(TaskRecord).filter_by(instance_id=instance.id, state="open")).scalars())
+
+
+def test_the_previous_plans_realisation_starts_the_evaluation(adopted_and_monitored):
+    town, plan, _units = adopted_and_monitored
+    start = renewal.evaluation_start(town)
+    assert start["current_plan"] == "in_force" and start["current_plan_period"] == "2025-2029"
+    assert start["realisation"] == [
+        {"goal_code": "A1", "target_code": "H1.1", "target": "Hedef H1.1", "rate": 100.0,
+         "period": "Temmuz–Aralık 2025"},
+        {"goal_code": "A2", "target_code": "H2.1", "target": "Hedef H2.1"}]
+    assert "A1 Amaç A1: %100 — H1.1 %100 (Temmuz–Aralık 2025)" in start["evaluation"]
+    assert "A2 Amaç A2: —" in start["evaluation"] and "İzleme verisi olmayan hedefler: H2.1." in start["evaluation"]
+    # a new election, a new preparation process: its data holds the evaluation's starting values
+    town.election_date, town.mazbata_date = date(2029, 3, 25), date(2029, 3, 29)
+    db.session.commit()
+    new = instances.start_instance(town, factories.person(town, "coordinator"))
+    db.session.commit()
+    data = versions.read_workflow(new).data
+    assert data["previous_plan_evaluation"] == start
+    assert new.title.endswith("2030–2034 Stratejik Planı")
+
+
+def test_without_an_adopted_plan_there_is_nothing_to_start_from(ctx, definition):
+    town, plan, _units = town_with_plan()  # still being prepared
+    assert renewal.evaluation_start(town) is None
+    assert "previous_plan_evaluation" not in versions.read_workflow(plan).data
+
+
+def test_the_evaluation_task_opens_with_them(spec, clock):  # noqa: F811
+    start = {"current_plan": "in_force", "current_plan_period": "2025-2029",
+             "evaluation": "Önceki plan …\nA1 Amaç: %80",
+             "realisation": [{"goal_code": "A1", "target_code": "H1.1", "target": "Yollar", "rate": 80.0,
+                              "period": "Temmuz–Aralık 2028"}]}
+    run = Run(spec, clock)
+    from stratflow import engine
+
+    from .test_strategic_plan import UNITS
+    run.wf = engine.Workflow.start(*spec, {"municipality": municipality(), "units": UNITS,
+                                           "previous_plan_evaluation": start})
+    run.walk(last="program_approval")
+    [task] = run.waiting("plan_evaluation")
+    assert task.properties["formStartVariable"] == "previous_plan_evaluation"
+    draft = _start_values(task.data, task.properties["formStartVariable"])
+    assert draft == start
+    run.do("plan_evaluation", draft)  # the starting values are a valid answer as they are
