@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from stratflow.extensions import db
-from stratflow.services import instances, monitoring, renewal, tasks, versions
+from stratflow.services import monitoring, renewal, tasks, versions
 from stratflow.services.transition import _start_values
 
 from . import factories
@@ -39,7 +39,10 @@ def factories_open(instance):
     return list(db.session.execute(db.select(TaskRecord).filter_by(instance_id=instance.id, state="open")).scalars())
 
 
-def test_the_previous_plans_realisation_starts_the_evaluation(adopted_and_monitored):
+def test_the_previous_plans_realisation_starts_the_evaluation(adopted_and_monitored, app):
+    from stratflow.models import ProcessInstance
+
+    from .test_plan_api import client
     town, plan, _units = adopted_and_monitored
     start = renewal.evaluation_start(town)
     assert start["current_plan"] == "in_force" and start["current_plan_period"] == "2025-2029"
@@ -52,8 +55,10 @@ def test_the_previous_plans_realisation_starts_the_evaluation(adopted_and_monito
     # a new election, a new preparation process: its data holds the evaluation's starting values
     town.election_date, town.mazbata_date = date(2029, 3, 25), date(2029, 3, 29)
     db.session.commit()
-    new = instances.start_instance(town, factories.person(town, "coordinator"))
-    db.session.commit()
+    api = client(app, factories.person(town, "coordinator"))  # the API starts it as the web page does
+    reply = api.post("/instances", {"municipality_id": town.id})
+    assert reply.status_code == 201, reply.get_data(as_text=True)
+    new = db.session.get(ProcessInstance, reply.get_json()["id"])
     data = versions.read_workflow(new).data
     assert data["previous_plan_evaluation"] == start
     assert new.title.endswith("2030–2034 Stratejik Planı")

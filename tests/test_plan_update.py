@@ -282,6 +282,11 @@ def test_the_plan_page_opens_an_update_and_the_versions_page_labels_it(adopted, 
     [started] = plan_update.updates(plan)
     assert response.headers["Location"].endswith(f"/instances/{started.id}")
     browser = login(client.application.test_client(), people["coordinator"])  # signed in on today's date
+    team = login(client.application.test_client(), people["team"])
+    [record] = _open(started)
+    task_page = team.get(f"/tasks/{record.id}").get_data(as_text=True)
+    assert f'href="/instances/{plan.id}/plan"' in task_page
+    assert f'href="/instances/{plan.id}/plan/versions"' in task_page
     page = browser.get(f"/instances/{plan.id}/plan").get_data(as_text=True)
     assert 'data-test="update-running"' in page and "2027–2029" in page
     mayor = login(client.application.test_client(), people["mayor"])

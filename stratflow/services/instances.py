@@ -35,9 +35,6 @@ def start_instance(municipality: Municipality, actor, key: str = MAIN_PROCESS, d
         raise Conflict(_("Bu belediye için süreç zaten yürütülüyor."))
     if not municipality.units:
         raise ServiceError(_("Süreci başlatmadan önce harcama birimlerini tanımlayın."))
-    if key == MAIN_PROCESS:  # a renewal: the previous plan's realisation for its evaluation
-        from . import renewal
-        data = {**renewal.start_data(municipality), **(data or {})}
     try:
         workflow = versions.info(version).start({**start_data(municipality), **(data or {})})
     except engine.EngineError as exc:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import PlanActivity, PlanGoal, PlanIndicator, PlanTarget, SpendingUnit
 from ..models.base import utcnow
-from . import Conflict, NotFound, ServiceError, audit, plan_access, plan_rules
+from . import Conflict, NotFound, ServiceError, audit, plan_access, plan_rules, plan_state
 from .plan_rules import CardContext, plan_years
 
 CARD_FIELDS = ("code", "goal_code", "title", "responsible_unit_id", "cooperating_unit_ids", "findings", "needs",
@@ -127,10 +127,8 @@ def _refuse(errors: dict, message: str | None = None) -> None:
 def save_goal(user, instance, data: dict, code: str | None = None) -> PlanGoal:
     """Create a goal (code None) or change one; only the coordinator and the team; never in a plan
     in force (an update keeps the goals: Yönetmelik md. 4(1)(c))."""
-    from . import plan_update
-
     plan_access.require_edit_all(user, instance)
-    if plan_update.require_editable(instance) is not None:
+    if plan_state.require_editable(instance) is not None:
         raise ServiceError(_("Güncellemede misyon, vizyon ve amaçlar değiştirilemez; yalnızca kalan yılların hedef "
                              "kartları değişir."), code="validation",
                            field_errors={"code": _("Güncellemede amaçlar değiştirilemez.")})
@@ -181,8 +179,6 @@ def save_card(user, instance, data: dict, code: str | None = None, revision: int
     indicators and activities too). The card's row is locked; `revision`, when given, must be the
     one the editor started from (Conflict otherwise: someone saved it meanwhile). A plan in force changes
     only inside a running update, and then only its remaining years (plan_rules.check_update)."""
-    from . import plan_update
-
     t = target(instance, code, lock=True) if code is not None else None
     if t is None:
         plan_access.require_edit_all(user, instance)
@@ -197,7 +193,7 @@ def save_card(user, instance, data: dict, code: str | None = None, revision: int
         if not plan_access.edits_all(user, instance):
             changed = [k for k in ALL_ONLY if merged[k] != current[k]]
             _refuse({k: _("Bunu yalnızca koordinatör ve planlama ekibi değiştirebilir.") for k in changed})
-    scope = plan_update.require_editable(instance)
+    scope = plan_state.require_editable(instance)
     clean, errors = plan_rules.check_card(merged, card_context(instance, t, scope))
     _refuse(errors)
     before = card(t, plan_years(instance)) if t is not None else None

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n import tr_lower
 from ..models import PlanGoal, PlanIndicator, PlanTarget
 from ..models.base import utcnow
-from . import audit, plan_access, plan_content, plan_rules, plan_views, spreadsheet
+from . import audit, plan_access, plan_content, plan_rules, plan_state, plan_views, spreadsheet
 from .imports import MAX_REPORTED, MAX_XLSX_UNPACKED, ImportRejected, fold
 from .plan_rules import CardContext, plan_years
 
@@ -150,10 +150,8 @@ class _Lines:
 
 def import_xlsx(actor, instance, upload_name: str, data: bytes, max_rows: int) -> int:
     """Import the cards of the workbook; returns how many target cards were written."""
-    from . import plan_update
-
     plan_access.require_edit_all(actor, instance)
-    scope = plan_update.require_editable(instance)
+    scope = plan_state.require_editable(instance)
     if PurePath(upload_name or "").suffix.lower() != ".xlsx":
         raise ImportRejected(_("Yalnızca .xlsx dosyaları yüklenebilir."))
     sheets = read_workbook(data, max_rows)

@@ -24,35 +24,13 @@ from flask_babel import gettext as _
 
 from ..calendar import council
 from ..extensions import db
-from ..models import DefinitionVersion, PlanVersion, ProcessDefinition, ProcessInstance
-from ..models.base import utcnow
-from . import Forbidden, NotFound, ServiceError, access, calendars, deadlines, plan_rules, plan_versions, versions
+from ..models import ProcessInstance
+from . import Forbidden, ServiceError, access, calendars, instances, plan_rules, plan_state, versions
+from .plan_state import PROCESS, Scope, edit_lock, is_plan, running_update, scope_of, today, updates
 
-PROCESS = "plan_update"
-MAIN_PROCESS = "strategic_plan"
-ACTIVE = ("running", "suspended")
+__all__ = ["PROCESS", "Scope", "edit_lock", "is_plan", "running_update", "scope_of", "updates"]
 LEAD_DAYS = 30          # product default: the council meeting at least 30 days after the update is opened
-REASON_LIMIT = 3000
-
-
-def today() -> date:
-    return deadlines.local_day(utcnow())
-
-
-def is_plan(instance: ProcessInstance) -> bool:
-    return versions.of_instance(instance).key == MAIN_PROCESS
-
-
-def updates(plan: ProcessInstance) -> list[ProcessInstance]:
-    """The plan's updates, newest first."""
-    return list(db.session.execute(
-        db.select(ProcessInstance).where(ProcessInstance.plan_instance_id == plan.id)
-        .join(ProcessInstance.version).join(DefinitionVersion.definition).where(ProcessDefinition.key == PROCESS)
-        .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())).scalars())
-
-
-def running_update(plan: ProcessInstance) -> ProcessInstance | None:
-    return next((u for u in updates(plan) if u.status in ACTIVE), None)
+REASON_LIMIT = plan_state.REASON_LIMIT
 
 
 def remaining_years(plan: ProcessInstance, day: date | None = None) -> list[int]:
@@ -61,8 +39,8 @@ def remaining_years(plan: ProcessInstance, day: date | None = None) -> list[int]
     return [y for y in plan_rules.plan_years(plan) if y > day.year]
 
 
-def refusal(plan: ProcessInstance, day: date | None = None) -> str | None:
-    """Why no update can be opened on the plan now (None: it can)."""
+def refusal(plan: ProcessInstance, day: date | None = None, found: list | None = None) -> str | None:
+    """Why no update can be opened on the plan now (None: it can); `found`: its updates, if read."""
     day = day or today()
     if not is_plan(plan) or plan.status != "completed":
         return _("Güncelleme, yürürlükteki (hazırlık süreci tamamlanmış) bir stratejik plan üzerinde açılır.")
@@ -73,7 +51,7 @@ def refusal(plan: ProcessInstance, day: date | None = None) -> str | None:
     if not remaining_years(plan, day):
         return _("Planın güncellenecek yılı kalmadı (%(last)d planın son yılı); yeni plan dönemi için plan "
                  "yenilenir.", last=years[-1])
-    running = running_update(plan)
+    running = running_update(plan) if found is None else plan_state.active_of(found)
     if running is not None:
         return _("Bu plan için yürütülen bir güncelleme var: %(title)s. Yeni güncelleme o tamamlandıktan sonra "
                  "açılabilir.", title=running.title)
@@ -93,8 +71,6 @@ def council_due(plan: ProcessInstance, day: date) -> date | None:
 def start_update(actor, plan: ProcessInstance, reason) -> ProcessInstance:
     """Open an update of the plan (the coordinator); ServiceError, nothing started, with the reason
     it cannot be opened, or when no reason is given."""
-    from . import instances  # instances → transition → this module
-
     if not access.can_manage(actor, plan.municipality_id):
         raise Forbidden()
     day = today()
@@ -122,52 +98,6 @@ def start_update(actor, plan: ProcessInstance, reason) -> ProcessInstance:
 
 
 @dataclass(frozen=True)
-class Scope:
-    """What a card may change in a running update: the open years and the cards as they were."""
-    years: list            # the open (remaining) plan years
-    all_years: list
-    update: ProcessInstance
-
-
-def scope_of(plan: ProcessInstance) -> Scope | None:
-    running = running_update(plan) if is_plan(plan) and plan.status == "completed" else None
-    if running is None:
-        return None
-    years = plan_rules.plan_years(plan)
-    first = deadlines.local_day(running.started_at).year if running.started_at else today().year
-    return Scope(years=[y for y in years if y > first], all_years=years, update=running)
-
-
-def edit_lock(plan: ProcessInstance) -> str | None:
-    """Why the plan's cards cannot be edited now (a plan in force outside a running update)."""
-    if plan.status != "completed" or not is_plan(plan) or running_update(plan) is not None:
-        return None
-    return _("Plan yürürlükte: hedef kartları salt okunurdur. Kalan yılların hedef kartlarını değiştirmek için "
-             "plan sayfasından bir güncelleme açın.")
-
-
-def require_editable(plan: ProcessInstance) -> Scope | None:
-    """The running update's scope (None outside one, when the plan is not in force); ServiceError
-    when the cards are read-only."""
-    locked = edit_lock(plan)
-    if locked:
-        raise ServiceError(locked, code="conflict")
-    return scope_of(plan)
-
-
-def freeze_update(update: ProcessInstance, actor, data: dict, step: str) -> PlanVersion:
-    """The council decided the update: a version of the updated plan's cards, labelled with it."""
-    plan = db.session.get(ProcessInstance, data.get("plan_instance_id") or update.plan_instance_id)
-    if plan is None:
-        raise NotFound(_("Güncellenen plan bulunamadı."))
-    return plan_versions.freeze(
-        plan, actor, step, kind="update", decision_date=deadlines.iso_date(data.get("update_decision_date")),
-        decision_number=plan_rules.text(data.get("update_decision_number"), 50),
-        reason=plan_rules.text(data.get("update_reason"), REASON_LIMIT, multiline=True),
-        update_instance_id=update.id)
-
-
-@dataclass(frozen=True)
 class Panel:
     """The plan page's update section."""
     updates: list          # the plan's updates, newest first
@@ -180,7 +110,8 @@ class Panel:
 def panel(user, plan: ProcessInstance) -> Panel | None:
     if not is_plan(plan) or plan.status != "completed":
         return None
-    refused = refusal(plan)
+    found = updates(plan)
+    refused = refusal(plan, found=found)
     manager = access.can_manage(user, plan.municipality_id)
-    return Panel(updates=updates(plan), refusal=refused, may_start=manager and refused is None,
-                 is_manager=manager, scope=scope_of(plan))
+    return Panel(updates=found, refusal=refused, may_start=manager and refused is None,
+                 is_manager=manager, scope=scope_of(plan, found))

@@ -5,6 +5,8 @@ stratflow/engine/meaning.py):
     planContent="seed"     strategy_draft: the draft's goals, targets and indicators become records
     planContent="freeze"   draft_review (+ planContentWhen="draft_decision=approve"): the board's
                            adoption of the draft freezes a version of all cards
+    planContent="freeze_update"  a plan update's council decision (plan_update.bpmn): a version of
+                           the updated plan's cards labelled with the decision (`freeze_update`)
 
 Every version is kept (a JSON snapshot row); `diff` compares two of them card by card.
 """
@@ -17,9 +19,9 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import tr_lower
-from ..models import PlanGoal, PlanIndicator, PlanTarget, PlanVersion
+from ..models import PlanGoal, PlanIndicator, PlanTarget, PlanVersion, ProcessInstance
 from ..models.base import utcnow
-from . import NotFound, audit, plan_content, plan_rules
+from . import NotFound, audit, deadlines, plan_content, plan_rules, plan_state
 
 PERIOD = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
 
@@ -52,6 +54,18 @@ def freeze(instance, actor, step: str | None = None, **label) -> PlanVersion:
     audit.record("plan.version_frozen", actor, municipality_id=instance.municipality_id, instance_id=instance.id,
                  number=number, step=step, targets=len(row.snapshot["targets"]), kind=label.get("kind"))
     return row
+
+
+def freeze_update(update: ProcessInstance, actor, data: dict, step: str) -> PlanVersion:
+    """The council decided the update: a version of the updated plan's cards, labelled with it."""
+    plan = db.session.get(ProcessInstance, data.get("plan_instance_id") or update.plan_instance_id)
+    if plan is None:
+        raise NotFound(_("Güncellenen plan bulunamadı."))
+    return freeze(
+        plan, actor, step, kind="update", decision_date=deadlines.iso_date(data.get("update_decision_date")),
+        decision_number=plan_rules.text(data.get("update_decision_number"), 50),
+        reason=plan_rules.text(data.get("update_reason"), plan_state.REASON_LIMIT, multiline=True),
+        update_instance_id=update.id)
 
 
 # -- diff -------------------------------------------------------------------------------------------

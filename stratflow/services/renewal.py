@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import DefinitionVersion, PlanGoal, ProcessDefinition, ProcessInstance
-from . import monitoring, plan_content, plan_rules, versions
+from . import instances, monitoring, plan_content, plan_rules, versions
 
 MAIN_PROCESS = "strategic_plan"
 
@@ -84,3 +84,8 @@ def start_data(municipality) -> dict:
     """What a new preparation process starts with from the previous plan (nothing without one)."""
     start = evaluation_start(municipality)
     return {"previous_plan_evaluation": start} if start else {}
+
+
+def start_preparation(municipality, actor) -> ProcessInstance:
+    """Start the preparation process (strategic_plan) — a renewal when an adopted plan exists."""
+    return instances.start_instance(municipality, actor, MAIN_PROCESS, start_data(municipality))

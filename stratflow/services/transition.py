@@ -36,7 +36,7 @@ from ..calendar import rules
 from ..extensions import db
 from ..models import AuditEvent, DefinitionVersion, DocumentJob, ProcessInstance, TaskRecord
 from ..models.base import utcnow
-from . import Forbidden, NotFound, ServiceError, access, deadlines, outbox, plan_update, plan_versions
+from . import Forbidden, NotFound, ServiceError, access, deadlines, outbox, plan_versions
 from .context import Context, context_of
 
 __all__ = ["Context", "context_of"]
@@ -154,7 +154,7 @@ class Transition:
         if declared[0] == "seed":
             plan_versions.seed_from_draft(self.instance, self.actor, data)
         elif declared[0] == "freeze_update":
-            plan_update.freeze_update(self.instance, self.actor, data, self.done.bpmn_id)
+            plan_versions.freeze_update(self.instance, self.actor, data, self.done.bpmn_id)
         else:
             plan_versions.freeze(self.instance, self.actor, self.done.bpmn_id)
 
