@@ -87,3 +87,36 @@ def test_the_evaluation_task_opens_with_them(spec, clock):  # noqa: F811
     draft = _start_values(task.data, task.properties["formStartVariable"])
     assert draft == start
     run.do("plan_evaluation", draft)  # the starting values are a valid answer as they are
+
+
+def test_the_previous_plans_cards_are_offered_as_a_starting_point(ctx, definition, client):
+    from stratflow.services import ServiceError, plan_content
+
+    from .test_monitoring_service import login
+    town, plan, units = town_with_plan()
+    plan.status = "completed"
+    town.election_date, town.mazbata_date = date(2029, 3, 25), date(2029, 3, 29)
+    db.session.commit()
+    coordinator = factories.person(town, "coordinator")
+    new = renewal.start_preparation(town, coordinator)
+    db.session.commit()
+    assert not renewal.may_copy_cards(manager_of(units[0]), new)  # a unit manager edits only its own cards
+    browser = login(client, coordinator)
+    page = browser.get(f"/instances/{new.id}/plan").get_data(as_text=True)
+    assert 'data-form="copy-previous"' in page
+    assert 'data-form="copy-previous"' not in browser.get(f"/instances/{plan.id}/plan").get_data(as_text=True)
+    response = browser.post(f"/instances/{new.id}/plan/copy-previous", {}, form_page=f"/instances/{new.id}/plan")
+    assert response.status_code == 302
+    years = plan_content.snapshot(new)["years"]
+    assert years == [2030, 2031, 2032, 2033, 2034]
+    copied = plan_content.card(plan_content.target(new, "H1.1"), years)
+    assert copied["responsible_unit"]["id"] == units[0].id and copied["weight_total"] == 100
+    assert [i["code"] for i in copied["indicators"]] == ["PG1.1.1", "PG1.1.2"]
+    assert set(copied["indicators"][0]["values"].values()) == {None} and copied["indicators"][0]["baseline"] is None
+    assert copied["activities"][0]["name"] == "Yol yenileme" and set(copied["activities"][0]["costs"].values()) == {0}
+    # the previous plan keeps its years and values
+    assert plan_content.snapshot(plan)["years"] == [2025, 2026, 2027, 2028, 2029]
+    assert plan_content.target(plan, "H1.1").indicators[0].value_1 == 11
+    with pytest.raises(ServiceError, match="henüz amacı olmayan"):
+        renewal.copy_cards(coordinator, new)
+    assert 'data-form="copy-previous"' not in browser.get(f"/instances/{new.id}/plan").get_data(as_text=True)

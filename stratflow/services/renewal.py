@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import DefinitionVersion, PlanGoal, ProcessDefinition, ProcessInstance
-from . import instances, monitoring, plan_content, plan_rules, versions
+from . import ServiceError, instances, monitoring, plan_access, plan_content, plan_rules, versions
 
 MAIN_PROCESS = "strategic_plan"
 
@@ -89,3 +89,36 @@ def start_data(municipality) -> dict:
 def start_preparation(municipality, actor) -> ProcessInstance:
     """Start the preparation process (strategic_plan) — a renewal when an adopted plan exists."""
     return instances.start_instance(municipality, actor, MAIN_PROCESS, start_data(municipality))
+
+
+def may_copy_cards(user, instance: ProcessInstance) -> bool:
+    """Whether the plan page offers the previous plan's cards as a starting point: a running
+    preparation without goals yet, an adopted earlier plan, and a reader who edits every card."""
+    return (instance.status == "running" and versions.of_instance(instance).key == MAIN_PROCESS
+            and plan_access.edits_all(user, instance) and not plan_content.goals(instance)
+            and previous_plan(instance.municipality) not in (None, instance))
+
+
+def copy_cards(actor, instance: ProcessInstance) -> int:
+    """The previous plan's goals and target cards as the new plan's starting point: the same codes,
+    titles, units, indicators (with their weights, without baselines or yearly values — the new
+    plan's years are new) and activities (without costs). Checked as every card is; returns how many
+    cards were written. ServiceError when there is nothing to copy or the plan has goals already."""
+    previous = previous_plan(instance.municipality)
+    if previous is None or previous.id == instance.id:
+        raise ServiceError(_("Kopyalanacak önceki plan yok."))
+    if instance.status != "running" or plan_content.goals(instance):
+        raise ServiceError(_("Önceki planın kartları yalnızca henüz amacı olmayan, hazırlanmakta olan bir plana "
+                             "kopyalanabilir."))
+    units = {u.id for u in instance.municipality.units}  # a unit closed since is no co-operating unit
+    count = 0
+    for goal in plan_content.goals(previous):
+        plan_content.save_goal(actor, instance, {"code": goal.code, "title": goal.title})
+        for target in sorted(goal.targets, key=lambda t: plan_content.sort_key(t.code)):
+            data = plan_content.card_input(plan_content.card(target, plan_rules.plan_years(previous)))
+            data["cooperating_unit_ids"] = [u for u in data["cooperating_unit_ids"] if u in units]
+            data["indicators"] = [dict(i, baseline=None, values={}) for i in data["indicators"]]
+            data["activities"] = [dict(a, costs={}) for a in data["activities"]]
+            plan_content.save_card(actor, instance, data)
+            count += 1
+    return count

@@ -23,6 +23,7 @@ from ..services import (
     plan_update,
     plan_versions,
     plan_views,
+    renewal,
 )
 from . import unit_of_work
 from .forms import ActionForm
@@ -55,6 +56,7 @@ def _show(instance, import_form=None, import_lines=(), status=200):
     return render_template("plan/show.html", instance=instance, view=view, action_form=ActionForm(),
                            monitoring=monitoring.panel(current_user, instance),
                            update=plan_update.panel(current_user, instance),
+                           may_copy=renewal.may_copy_cards(current_user, instance),
                            import_form=import_form or PlanImportForm(formdata=None),
                            import_lines=list(import_lines), shown=plan_rules.shown), status
 
@@ -140,6 +142,24 @@ def card(instance_id, code=None):
     flash(_("%(code)s hedef kartı kaydedildi.", code=saved.code), "success")
     task = request.form.get("task")
     return redirect(url_for("plan.card", instance_id=instance.id, code=saved.code, **({"task": task} if task else {})))
+
+
+@bp.route("/copy-previous", methods=["POST"])
+@login_required
+def copy_previous(instance_id):
+    """A renewal: the previous plan's goals and target cards as the starting point."""
+    instance = _instance(instance_id)
+    _checked_post()
+    try:
+        count = renewal.copy_cards(current_user, instance)
+    except ServiceError as exc:
+        unit_of_work.discard()
+        if exc.code == "forbidden":
+            abort(403)
+        flash(" ".join([exc.message, *exc.field_errors.values()]), "error")
+        return redirect(url_for("plan.show", instance_id=instance.id))
+    flash(_("Önceki planın %(n)d hedef kartı başlangıç olarak kopyalandı.", n=count), "success")
+    return redirect(url_for("plan.show", instance_id=instance.id))
 
 
 @bp.route("/versions")
