@@ -285,6 +285,7 @@ def test_the_plan_page_opens_an_update_and_the_versions_page_labels_it(adopted, 
     team = login(client.application.test_client(), people["team"])
     [record] = _open(started)
     task_page = team.get(f"/tasks/{record.id}").get_data(as_text=True)
+    assert browser.get(f"/instances/{started.id}").status_code == 200  # the update's instance page
     assert f'href="/instances/{plan.id}/plan"' in task_page
     assert f'href="/instances/{plan.id}/plan/versions"' in task_page
     page = browser.get(f"/instances/{plan.id}/plan").get_data(as_text=True)
