@@ -298,3 +298,24 @@ def test_the_plan_page_opens_an_update_and_the_versions_page_labels_it(adopted, 
     db.session.commit()
     versions = browser.get(f"/instances/{plan.id}/plan/versions").get_data(as_text=True)
     assert 'data-test="update-version"' in versions and "2026/45" in versions and "7 Nisan 2026" in versions
+
+
+def test_a_terminated_update_gives_the_cards_back_as_last_adopted(adopted):
+    from stratflow.services import instance_actions
+    town, plan, units, people = adopted
+    started = _open_update(plan, people)
+    plan_content.save_card(people["team"], plan, _h11(values=(11, 12, 20, 22, 24)), code="H1.1")
+    new = card("H1.2", units[2].id)  # a new card of the remaining years under an existing goal
+    new["indicators"] = [dict(i, values=values(None, None, 5, 6, 7)) for i in new["indicators"]]
+    plan_content.save_card(people["coordinator"], plan, {**new, "activities": []})
+    db.session.commit()
+    instance_actions.terminate(started.id, people["coordinator"], "Meclis gündemine alınmadı.")
+    db.session.commit()
+    assert [i.value_3 for i in plan_content.target(plan, "H1.1").indicators] == [13, 13]
+    with pytest.raises(Exception, match="bulunamadı"):
+        plan_content.target(plan, "H1.2")
+    assert plan_versions.diff(plan_versions.version(plan, 1).snapshot, plan_content.snapshot(plan)) == {
+        "added": [], "removed": [], "changed": []}
+    assert len(plan_versions.versions(plan)) == 1  # no council decision, no version
+    with pytest.raises(ServiceError, match="salt okunur"):
+        plan_content.save_card(people["team"], plan, _h11(values=(11, 12, 20, 22, 24)), code="H1.1")

@@ -68,6 +68,35 @@ def freeze_update(update: ProcessInstance, actor, data: dict, step: str) -> Plan
         update_instance_id=update.id)
 
 
+def restore_latest(update: ProcessInstance, actor) -> int:
+    """A plan update ended without its council decision (terminated): the updated plan's cards go
+    back to its latest version, cards added meanwhile are removed. Returns how many cards changed."""
+    plan = db.session.get(ProcessInstance, update.plan_instance_id) if update.plan_instance_id else None
+    latest = versions(plan)[0] if plan is not None and versions(plan) else None
+    if latest is None:
+        return 0
+    snap = latest.snapshot
+    kept = {t["code"]: t for t in snap.get("targets", [])}
+    changed = 0
+    for target in list(db.session.execute(db.select(PlanTarget).where(PlanTarget.instance_id == plan.id)).scalars()):
+        frozen = kept.get(target.code)
+        if frozen is None:
+            db.session.delete(target)
+            changed += 1
+            continue
+        before = {k: v for k, v in plan_content.card(target, snap["years"]).items() if k != "revision"}
+        if before == frozen:
+            continue
+        clean, _errors = plan_rules.check_card(plan_content.card_input(frozen),
+                                               plan_content.card_context(plan, target))
+        plan_content.write_card(target, plan, clean, actor)
+        changed += 1
+    db.session.flush()
+    audit.record("plan.restored", actor, municipality_id=plan.municipality_id, instance_id=plan.id,
+                 number=latest.number, update_instance_id=update.id, targets=changed)
+    return changed
+
+
 # -- diff -------------------------------------------------------------------------------------------
 
 def _flatten(snapshot: dict) -> dict:
