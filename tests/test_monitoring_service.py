@@ -219,8 +219,10 @@ def test_the_realisation_counts_every_unit_that_answered_so_far(adopted):
     from .plan_helpers import card
     town, plan, units = adopted
     coordinator = factories.person(town, "coordinator")
+    plan.status = "running"  # the cards of a plan in force are read-only: H3.1 was there at adoption
     plan_content.save_goal(coordinator, plan, {"code": "A3", "title": "Amaç A3"})
     plan_content.save_card(coordinator, plan, card("H3.1", units[2].id))
+    plan.status = "completed"
     db.session.commit()
     started = monitoring.start_period(coordinator, plan, 2025, 1)
     db.session.commit()

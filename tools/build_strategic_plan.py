@@ -300,8 +300,10 @@ NODES = [
     user("plan_evaluation", "Yürürlükteki planı değerlendir", E, 22, "plan_evaluation.schema.json",
          "Yürürlükteki (ya da son) stratejik planın amaç ve hedeflerinin gerçekleşme durumunu, sapmaların "
          "nedenlerini ve çıkarılan dersleri değerlendirin. Belediyenin yürürlükte planı yoksa bunu "
-         "belirtin; planın bulunmaması denetimlerde bulgu konusu olur. " + RULE + GUIDE
-         + ", Geçmiş Dönem Stratejik Planının Değerlendirilmesi."),
+         "belirtin; planın bulunmaması denetimlerde bulgu konusu olur. Plan yenileniyorsa (yeni seçimden sonra) "
+         "form, önceki planın izleme dönemlerindeki gerçekleşmeyle (amaç ve hedef bazında) dolu gelir; "
+         "değerlendirmeyi bunun üzerine yazın. " + RULE + GUIDE
+         + ", Geçmiş Dönem Stratejik Planının Değerlendirilmesi.", formStartVariable="previous_plan_evaluation"),
     user("policy_analysis", "Mevzuat ve üst politika belgelerini analiz et", E, 22, "policy_analysis.schema.json",
          "Kurumsal tarihçeyi özetleyin; belediyenin görev ve yetkilerini düzenleyen mevzuatı ve bundan doğan "
          "görevleri çıkarın; Kalkınma Planı, Orta Vadeli Program ve bölge planı gibi üst politika "

@@ -14,6 +14,8 @@ properties of its user tasks (`spiffworkflow:property`), read once per stored sp
     planContent="seed"                its completion turns the draft's goals/targets/indicators into cards
     planContent="freeze"              its completion freezes a version of all the plan's cards …
     planContentWhen="draft_decision=approve"  … when the submitted form says so
+    planContent="freeze_update"       a plan update's council decision: a version of the updated
+                                      plan's cards, labelled as the update with its decision
 
 A model without them simply has no phases, timetable or countdown. `problems()` is what
 `definitions check` reports about them (element id and a reason).
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 PROPERTY_NAMES = ("phase", "phaseStep", "phaseOptional", "phaseMilestone", "timetable", "documents",
                   "unitMatrix", "countdownStop", "completionAnchor", "completionAnchorWhen",
                   "planContent", "planContentWhen")
-PLAN_CONTENT = ("seed", "freeze")
+PLAN_CONTENT = ("seed", "freeze", "freeze_update")
 _ORDERED = re.compile(r"^\s*(\d{1,3})\s*:\s*(\S.{0,199})$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _WHEN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]{0,99})\s*=\s*(\S.{0,199})$")
@@ -56,7 +58,7 @@ class Meaning:
     unit_steps: tuple = ()                               # (bpmn_id, label), in order
     countdown_stops: frozenset = frozenset()
     completion_anchors: dict = field(default_factory=dict)  # bpmn_id -> (anchor, (field, value) | None)
-    plan_content: dict = field(default_factory=dict)     # bpmn_id -> ("seed" | "freeze", (field, value) | None)
+    plan_content: dict = field(default_factory=dict)     # bpmn_id -> (PLAN_CONTENT item, (field, value) | None)
 
 
 def _ordered(text: str):

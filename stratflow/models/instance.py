@@ -25,6 +25,8 @@ class ProcessInstance(db.Model):
     # The first year of the plan period (plan content, services/plan_content.py): the process data's
     # plan_period once the strategy draft was seeded from it; until then the election year + 1.
     plan_first_year = db.Column(db.Integer, nullable=True)
+    # The adopted plan (a strategic_plan instance) a yearly process works on: set for plan updates.
+    plan_instance_id = db.Column(db.Integer, nullable=True, index=True)
     started_by_id = db.Column(db.ForeignKey("user.id"), nullable=True)
     started_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)

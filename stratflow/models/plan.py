@@ -117,5 +117,12 @@ class PlanVersion(db.Model):
     created_by_id = db.Column(db.ForeignKey("user.id"), nullable=True)
     step = db.Column(db.String(100), nullable=True)             # the BPMN step whose completion froze it
     snapshot = db.Column(db.JSON, nullable=False)
+    # "update": frozen by a plan update's council decision (services/plan_update.py); None: the
+    # preparation's (the board's adoption of the draft)
+    kind = db.Column(db.String(10), nullable=True)
+    decision_date = db.Column(db.Date, nullable=True)
+    decision_number = db.Column(db.String(50), nullable=True)
+    reason = db.Column(db.Text, nullable=True)
+    update_instance_id = db.Column(db.Integer, nullable=True)    # the plan_update instance
 
     created_by = db.relationship("User")

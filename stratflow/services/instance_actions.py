@@ -23,7 +23,19 @@ from ..engine.runtime import RewindRefused, completed_human_tasks, rewind
 from ..extensions import db
 from ..models import ProcessInstance, RoleAssignment, TaskRecord, User
 from ..models.base import utcnow
-from . import Conflict, Forbidden, NotFound, ServiceError, outbox, tasks, transition, valid_id, versions
+from . import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceError,
+    outbox,
+    plan_state,
+    plan_versions,
+    tasks,
+    transition,
+    valid_id,
+    versions,
+)
 
 REASON_MAX = 1000
 ACTING_ROLES = ("coordinator",)
@@ -206,6 +218,8 @@ def terminate(instance_id: int, actor, reason) -> ProcessInstance:
     t.audit("instance.terminated", reason=text)
     t.finish(engine_moved=False, sync=False)
     outbox.cancel_for_instance(instance.id)
+    if versions.of_instance(instance).key == plan_state.PROCESS:  # an update without its council decision
+        plan_versions.restore_latest(instance, actor)
     return instance
 
 

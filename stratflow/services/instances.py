@@ -42,9 +42,12 @@ def start_instance(municipality: Municipality, actor, key: str = MAIN_PROCESS, d
     year = municipality.election_date.year
     title = title or (f"{municipality.name} {year + 1}–{year + 5} Stratejik Planı" if key == MAIN_PROCESS else
                       f"{municipality.name} — {version.definition.name}")
+    # The plan period is fixed when its preparation starts: a later election (a renewal) does not
+    # move the years of the plan in force.
     instance = ProcessInstance(
         version=version, municipality=municipality, status="running", anchors={}, title=title[:300],
-        state="", state_schema=engine.STATE_SCHEMA, started_by_id=getattr(actor, "id", None))
+        state="", state_schema=engine.STATE_SCHEMA, started_by_id=getattr(actor, "id", None),
+        plan_first_year=year + 1 if key == MAIN_PROCESS else None)
     db.session.add(instance)
     db.session.flush()
     audit.record("instance.started", actor, municipality_id=municipality.id,

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import PlanActivity, PlanGoal, PlanIndicator, PlanTarget, SpendingUnit
 from ..models.base import utcnow
-from . import Conflict, NotFound, ServiceError, audit, plan_access, plan_rules
+from . import Conflict, NotFound, ServiceError, audit, plan_access, plan_rules, plan_state
 from .plan_rules import CardContext, plan_years
 
 CARD_FIELDS = ("code", "goal_code", "title", "responsible_unit_id", "cooperating_unit_ids", "findings", "needs",
@@ -125,8 +125,13 @@ def _refuse(errors: dict, message: str | None = None) -> None:
 
 
 def save_goal(user, instance, data: dict, code: str | None = None) -> PlanGoal:
-    """Create a goal (code None) or change one; only the coordinator and the team."""
+    """Create a goal (code None) or change one; only the coordinator and the team; never in a plan
+    in force (an update keeps the goals: Yönetmelik md. 4(1)(c))."""
     plan_access.require_edit_all(user, instance)
+    if plan_state.require_editable(instance) is not None:
+        raise ServiceError(_("Güncellemede misyon, vizyon ve amaçlar değiştirilemez; yalnızca kalan yılların hedef "
+                             "kartları değişir."), code="validation",
+                           field_errors={"code": _("Güncellemede amaçlar değiştirilemez.")})
     existing = {g.code: g for g in db.session.execute(
         db.select(PlanGoal).where(PlanGoal.instance_id == instance.id)).scalars()}
     goal = None
@@ -148,7 +153,15 @@ def save_goal(user, instance, data: dict, code: str | None = None) -> PlanGoal:
     return goal
 
 
-def card_context(instance, own: PlanTarget | None) -> CardContext:
+def update_rules(instance, scope) -> plan_rules.UpdateRules | None:
+    """A running update's rules: its open years and every card as it is now."""
+    if scope is None:
+        return None
+    years = plan_years(instance)
+    return plan_rules.UpdateRules(scope.years, {t.code: card(t, years) for g in goals(instance) for t in g.targets})
+
+
+def card_context(instance, own: PlanTarget | None, scope=None) -> CardContext:
     own_id = own.id if own is not None else -1
     goal_codes = set(db.session.execute(db.select(PlanGoal.code).where(PlanGoal.instance_id == instance.id)).scalars())
     target_codes = set(db.session.execute(db.select(PlanTarget.code).where(
@@ -157,13 +170,15 @@ def card_context(instance, own: PlanTarget | None) -> CardContext:
         PlanIndicator.instance_id == instance.id, PlanIndicator.target_id != own_id)).scalars())
     unit_ids = set(db.session.execute(db.select(SpendingUnit.id).where(
         SpendingUnit.municipality_id == instance.municipality_id)).scalars())
-    return CardContext(plan_years(instance), unit_ids, goal_codes, target_codes, indicator_codes)
+    return CardContext(plan_years(instance), unit_ids, goal_codes, target_codes, indicator_codes,
+                       update_rules(instance, scope))
 
 
 def save_card(user, instance, data: dict, code: str | None = None, revision: int | None = None) -> PlanTarget:
     """Create a target card (code None: coordinator and team) or replace one as a whole (its
     indicators and activities too). The card's row is locked; `revision`, when given, must be the
-    one the editor started from (Conflict otherwise: someone saved it meanwhile)."""
+    one the editor started from (Conflict otherwise: someone saved it meanwhile). A plan in force changes
+    only inside a running update, and then only its remaining years (plan_rules.check_update)."""
     t = target(instance, code, lock=True) if code is not None else None
     if t is None:
         plan_access.require_edit_all(user, instance)
@@ -178,7 +193,8 @@ def save_card(user, instance, data: dict, code: str | None = None, revision: int
         if not plan_access.edits_all(user, instance):
             changed = [k for k in ALL_ONLY if merged[k] != current[k]]
             _refuse({k: _("Bunu yalnızca koordinatör ve planlama ekibi değiştirebilir.") for k in changed})
-    clean, errors = plan_rules.check_card(merged, card_context(instance, t))
+    scope = plan_state.require_editable(instance)
+    clean, errors = plan_rules.check_card(merged, card_context(instance, t, scope))
     _refuse(errors)
     before = card(t, plan_years(instance)) if t is not None else None
     if t is None:

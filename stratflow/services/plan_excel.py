@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n import tr_lower
 from ..models import PlanGoal, PlanIndicator, PlanTarget
 from ..models.base import utcnow
-from . import audit, plan_access, plan_content, plan_rules, plan_views, spreadsheet
+from . import audit, plan_access, plan_content, plan_rules, plan_state, plan_views, spreadsheet
 from .imports import MAX_REPORTED, MAX_XLSX_UNPACKED, ImportRejected, fold
 from .plan_rules import CardContext, plan_years
 
@@ -151,6 +151,7 @@ class _Lines:
 def import_xlsx(actor, instance, upload_name: str, data: bytes, max_rows: int) -> int:
     """Import the cards of the workbook; returns how many target cards were written."""
     plan_access.require_edit_all(actor, instance)
+    scope = plan_state.require_editable(instance)
     if PurePath(upload_name or "").suffix.lower() != ".xlsx":
         raise ImportRejected(_("Yalnızca .xlsx dosyaları yüklenebilir."))
     sheets = read_workbook(data, max_rows)
@@ -160,8 +161,11 @@ def import_xlsx(actor, instance, upload_name: str, data: bytes, max_rows: int) -
     years = plan_years(instance)
     lines = _Lines()
     goals = _goals(sheets, lines)
+    rules = plan_content.update_rules(instance, scope)
+    if rules is not None:
+        _same_goals(instance, sheets, lines)
     cards, where = _cards(instance, sheets, years, lines)
-    checked = _check(instance, goals, cards, where, years, lines)
+    checked = _check(instance, goals, cards, where, years, lines, rules)
     if lines.problems:
         shown = lines.problems[:MAX_REPORTED]
         raise ImportRejected(_("Dosya içe aktarılmadı: %(n)d hata bulundu. Hiçbir kayıt değişmedi; satırları "
@@ -182,6 +186,16 @@ def _goals(sheets: dict, lines: _Lines) -> dict:
         if not errors:
             found[clean["code"]] = clean
     return found
+
+
+def _same_goals(instance, sheets: dict, lines: _Lines) -> None:
+    """In a plan update the goals stay as they are: the file's goals are the plan's."""
+    existing = {g.code: g.title for g in db.session.execute(
+        db.select(PlanGoal).where(PlanGoal.instance_id == instance.id)).scalars()}
+    for line, row in sheets[fold(SHEETS[0])]:
+        code, title = row.get(fold("Kod")), plan_rules.text(row.get(fold("Amaç")), 500)
+        if existing.get(code) != title:
+            lines.add(SHEETS[0], line, _("Güncellemede amaçlar değiştirilemez (%(code)s).", code=code or "—"))
 
 
 def _cards(instance, sheets: dict, years: list[int], lines: _Lines) -> tuple[dict, dict]:
@@ -253,7 +267,8 @@ def _parts(sheets: dict, cards: dict, where: dict, years: list[int], lines: _Lin
 _ROW_KEY = re.compile(r"^(indicators|activities|risks)-(\d+)-")
 
 
-def _check(instance, goals: dict, cards: dict, where: dict, years: list[int], lines: _Lines) -> dict:
+def _check(instance, goals: dict, cards: dict, where: dict, years: list[int], lines: _Lines,
+           rules: plan_rules.UpdateRules | None = None) -> dict:
     """Each card checked against the plan as it will be after the import."""
     existing = db.session.execute(db.select(PlanTarget.code, PlanTarget.id).where(
         PlanTarget.instance_id == instance.id)).all()
@@ -268,7 +283,7 @@ def _check(instance, goals: dict, cards: dict, where: dict, years: list[int], li
     for code, data in cards.items():
         others = {i.get("code") for c, d in cards.items() if c != code for i in d["indicators"]}
         ctx = CardContext(years, unit_ids, set(goal_codes), (kept_targets | set(cards)) - {code},
-                          kept_indicators | others)
+                          kept_indicators | others, rules)
         clean, errors = plan_rules.check_card(data, ctx)
         for key, message in errors.items():
             match = _ROW_KEY.match(key)

@@ -101,14 +101,23 @@ def check_goal(data: dict, taken: set[str]) -> tuple[dict, dict]:
     return {"code": code, "title": title}, errors
 
 
+class UpdateRules:
+    """A running plan update (services/plan_update.py): the years it may change and every card as
+    it was before (plan_content.card dicts by code)."""
+
+    def __init__(self, open_years: list[int], cards: dict[str, dict]):
+        self.open_years, self.cards = list(open_years), cards
+
+
 class CardContext:
     """What a card's check needs to know of the instance (read once by the caller)."""
 
     def __init__(self, years: list[int], unit_ids: set[int], goal_codes: set[str], target_codes: set[str],
-                 indicator_codes: set[str]):
+                 indicator_codes: set[str], update: UpdateRules | None = None):
         # codes taken by the instance's *other* cards
         self.years, self.unit_ids, self.goal_codes = years, unit_ids, goal_codes
         self.target_codes, self.indicator_codes = target_codes, indicator_codes
+        self.update = update
 
 
 def check_card(data: dict, ctx: CardContext) -> tuple[dict, dict]:
@@ -144,7 +153,58 @@ def check_card(data: dict, ctx: CardContext) -> tuple[dict, dict]:
     clean["indicators"] = _indicators(data.get("indicators") or [], code if match else None, ctx, errors)
     clean["activities"] = _activities(data.get("activities") or [], ctx, errors)
     _check_weights(clean, errors)
+    if ctx.update is not None:
+        check_update(clean, ctx.years, ctx.update, errors)
     return clean, errors
+
+
+# -- a plan update: only the remaining years change --------------------------------------------------
+
+def _same(a, b) -> bool:
+    """Two plan numbers (Decimal, JSON number or None) are the same value."""
+    if a is None or b is None:
+        return a is None and b is None
+    return Decimal(str(a)) == Decimal(str(b))
+
+
+def _past_message(year: int, rules: UpdateRules) -> str:
+    return _("%(year)d geçmiş bir plan yılıdır: güncelleme yalnızca kalan yılları (%(years)s) değiştirir.",
+             year=year, years=_span(rules.open_years))
+
+
+def check_update(clean: dict, years: list[int], rules: UpdateRules, errors: dict) -> None:
+    """In a plan update (Yönetmelik md. 4(1)(c)): the card stays under its goal; indicators keep
+    their baseline and their values of the years before the update, new ones have none there; no
+    indicator is removed (the past years were monitored on it); activities keep their costs of those
+    years (matched by name), new ones cost nothing there."""
+    before = rules.cards.get(clean["code"] or "")
+    past = [(n, y) for n, y in enumerate(years) if y not in rules.open_years]
+    if before is not None and clean["goal_code"] != before["goal_code"]:
+        errors["goal_code"] = _("Güncellemede amaçlar değişmez: hedef kartı %(goal)s amacının altında kalır.",
+                                goal=before["goal_code"])
+    old = {i["code"]: i for i in (before or {}).get("indicators", [])}
+    for i, row in enumerate(clean["indicators"]):
+        was = old.get(row["code"])
+        if was is not None and not _same(row["baseline"], was["baseline"]):
+            errors[f"indicators-{i}-baseline"] = _("Güncellemede göstergenin başlangıç değeri değiştirilemez.")
+        for n, year in past:
+            if not _same(row["values"][n], (was or {}).get("values", {}).get(str(year))):
+                errors[f"indicators-{i}-values-{year}"] = _past_message(year, rules)
+    kept = {row["code"] for row in clean["indicators"]}
+    removed = [code for code in old if code not in kept]
+    if removed:
+        errors["indicators"] = _("%(code)s göstergesi geçmiş yıllarda izlendiği için güncellemede kaldırılamaz; "
+                                 "kalan yıllar için değerlerini değiştirin.", code=removed[0])
+    costs = {a["name"]: a["costs"] for a in (before or {}).get("activities", [])}
+    for i, row in enumerate(clean["activities"]):
+        for n, year in past:
+            if not _same(row["costs"][n], costs.get(row["name"], {}).get(str(year), 0)):
+                errors[f"activities-{i}-costs-{year}"] = _past_message(year, rules)
+    names = {row["name"] for row in clean["activities"]}
+    for name, was in costs.items():
+        if name not in names and any(not _same(was.get(str(y)), 0) for _n, y in past):
+            errors["activities"] = _("%(name)s faaliyetinin geçmiş yıllara ait maliyeti olduğu için güncellemede "
+                                     "kaldırılamaz; kalan yılların maliyetini sıfırlayın.", name=name)
 
 
 def _unit(raw, ctx: CardContext, errors: dict, key: str) -> int | None:

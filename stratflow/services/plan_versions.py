@@ -5,6 +5,8 @@ stratflow/engine/meaning.py):
     planContent="seed"     strategy_draft: the draft's goals, targets and indicators become records
     planContent="freeze"   draft_review (+ planContentWhen="draft_decision=approve"): the board's
                            adoption of the draft freezes a version of all cards
+    planContent="freeze_update"  a plan update's council decision (plan_update.bpmn): a version of
+                           the updated plan's cards labelled with the decision (`freeze_update`)
 
 Every version is kept (a JSON snapshot row); `diff` compares two of them card by card.
 """
@@ -17,9 +19,9 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import tr_lower
-from ..models import PlanGoal, PlanIndicator, PlanTarget, PlanVersion
+from ..models import PlanGoal, PlanIndicator, PlanTarget, PlanVersion, ProcessInstance
 from ..models.base import utcnow
-from . import NotFound, audit, plan_content, plan_rules
+from . import NotFound, audit, deadlines, plan_content, plan_rules, plan_state
 
 PERIOD = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
 
@@ -39,18 +41,60 @@ def version(instance, number: int) -> PlanVersion:
     return found
 
 
-def freeze(instance, actor, step: str | None = None) -> PlanVersion:
-    """A new version with all cards as they are now (the instance row is locked by the transition)."""
+def freeze(instance, actor, step: str | None = None, **label) -> PlanVersion:
+    """A new version with all cards as they are now (the instance row is locked by the transition);
+    `label`: an update's kind, decision_date, decision_number, reason, update_instance_id."""
     number = (db.session.execute(db.select(db.func.max(PlanVersion.number)).where(
         PlanVersion.instance_id == instance.id)).scalar() or 0) + 1
     row = PlanVersion(instance_id=instance.id, municipality_id=instance.municipality_id, number=number,
                       created_at=utcnow(), created_by_id=getattr(actor, "id", None), step=step,
-                      snapshot=plan_content.snapshot(instance))
+                      snapshot=plan_content.snapshot(instance), **label)
     db.session.add(row)
     db.session.flush()
     audit.record("plan.version_frozen", actor, municipality_id=instance.municipality_id, instance_id=instance.id,
-                 number=number, step=step, targets=len(row.snapshot["targets"]))
+                 number=number, step=step, targets=len(row.snapshot["targets"]), kind=label.get("kind"))
     return row
+
+
+def freeze_update(update: ProcessInstance, actor, data: dict, step: str) -> PlanVersion:
+    """The council decided the update: a version of the updated plan's cards, labelled with it."""
+    plan = db.session.get(ProcessInstance, data.get("plan_instance_id") or update.plan_instance_id)
+    if plan is None:
+        raise NotFound(_("Güncellenen plan bulunamadı."))
+    return freeze(
+        plan, actor, step, kind="update", decision_date=deadlines.iso_date(data.get("update_decision_date")),
+        decision_number=plan_rules.text(data.get("update_decision_number"), 50),
+        reason=plan_rules.text(data.get("update_reason"), plan_state.REASON_LIMIT, multiline=True),
+        update_instance_id=update.id)
+
+
+def restore_latest(update: ProcessInstance, actor) -> int:
+    """A plan update ended without its council decision (terminated): the updated plan's cards go
+    back to its latest version, cards added meanwhile are removed. Returns how many cards changed."""
+    plan = db.session.get(ProcessInstance, update.plan_instance_id) if update.plan_instance_id else None
+    latest = versions(plan)[0] if plan is not None and versions(plan) else None
+    if latest is None:
+        return 0
+    snap = latest.snapshot
+    kept = {t["code"]: t for t in snap.get("targets", [])}
+    changed = 0
+    for target in list(db.session.execute(db.select(PlanTarget).where(PlanTarget.instance_id == plan.id)).scalars()):
+        frozen = kept.get(target.code)
+        if frozen is None:
+            db.session.delete(target)
+            changed += 1
+            continue
+        before = {k: v for k, v in plan_content.card(target, snap["years"]).items() if k != "revision"}
+        if before == frozen:
+            continue
+        clean, _errors = plan_rules.check_card(plan_content.card_input(frozen),
+                                               plan_content.card_context(plan, target))
+        plan_content.write_card(target, plan, clean, actor)
+        changed += 1
+    db.session.flush()
+    audit.record("plan.restored", actor, municipality_id=plan.municipality_id, instance_id=plan.id,
+                 number=latest.number, update_instance_id=update.id, targets=changed)
+    return changed
 
 
 # -- diff -------------------------------------------------------------------------------------------
@@ -61,7 +105,9 @@ def _flatten(snapshot: dict) -> dict:
     for t in snapshot.get("targets", []):
         found[("target", t["code"])] = {k: v for k, v in t.items() if k != "indicators"}
         for i in t.get("indicators", []):
-            found[("indicator", i["code"])] = dict(i)
+            # one field per plan year, so that a diff names the years that changed
+            values = {f"values.{year}": v for year, v in (i.get("values") or {}).items()}
+            found[("indicator", i["code"])] = {**{k: v for k, v in i.items() if k != "values"}, **values}
     return found
 
 
@@ -149,7 +195,7 @@ def seed_from_draft(instance, actor, data: dict) -> dict:
 
 def _plan_years(instance, period) -> None:
     match = PERIOD.match(period) if isinstance(period, str) else None
-    if match and int(match.group(2)) - int(match.group(1)) == 4 and instance.plan_first_year is None:
+    if match and int(match.group(2)) - int(match.group(1)) == 4:
         instance.plan_first_year = int(match.group(1))
 
 

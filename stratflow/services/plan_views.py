@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..i18n import tr_sort_key
 from ..models.plan import PLAN_YEARS
-from . import plan_access, plan_content, plan_rules
+from . import plan_access, plan_content, plan_rules, plan_state
 from .plan_rules import HUNDRED, plan_years
 
 COMPLETENESS = ("complete", "incomplete")
@@ -139,19 +139,25 @@ def plan_view(user, instance, goal: str | None = None, unit: int | None = None,
     if filters["completeness"]:
         rows = [r for r in rows if r.complete == (filters["completeness"] == "complete")]
     return PlanView(instance, years, goals, rows, sorted(units.values(), key=lambda u: tr_sort_key(u.unit.name)),
-                    costing(goals, years), key_indicators(goals), plan_access.edits_all(user, instance), filters)
+                    costing(goals, years), key_indicators(goals),
+                    plan_access.edits_all(user, instance) and plan_state.edit_lock(instance) is None, filters)
 
 
 PANEL_STEPS = ("strategy_draft", "target_review", "monitoring_design", "plan_draft", "draft_review")
+UPDATE_STEPS = ("update_cards", "update_review", "update_approval", "update_council")  # plan_update.bpmn
 
 
 def task_panel(user, record) -> dict | None:
     """What a task page shows of the plan's cards: a spending unit's own cards (its target review)
-    with links to edit them, and a link to the consolidated view; None where the step has none."""
+    with links to edit them, and a link to the consolidated view; None where the step has none. A
+    plan update's steps link to the updated plan's cards and versions."""
+    if record.bpmn_id in UPDATE_STEPS and record.instance.plan_instance_id is not None:
+        return {"rows": None, "plan_id": record.instance.plan_instance_id, "update": True} \
+            if plan_access.may_read(user, record.instance) else None
     if record.bpmn_id not in PANEL_STEPS or not plan_access.may_read(user, record.instance):
         return None
     rows = None
     if record.unit_id is not None:
         instance = record.instance
         rows = plan_view(user, instance, unit=record.unit_id).rows
-    return {"rows": rows}
+    return {"rows": rows, "plan_id": record.instance_id}

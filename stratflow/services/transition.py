@@ -17,7 +17,8 @@ permission check is here, so every caller (web, API, command line, scheduler) ge
 4. due dates of new and open tasks from the context (no queries);
 5. add the audit rows and flush;
 6. the plan's cards, when the model says so of the completed task (`planContent`): seed them from
-   the strategy draft's data, or freeze a version of them (services/plan_versions.py);
+   the strategy draft's data, or freeze a version of them (services/plan_versions.py) — of the
+   updated plan's, for a plan update's council decision (services/plan_update.py);
 7. cancel the mail of the tasks that closed (and the countdown, when the model says so);
 8. enqueue "documents due" (rendered later by the scheduler: services/document_jobs.py), when the
    model shows documents at all.
@@ -152,6 +153,8 @@ class Transition:
             return
         if declared[0] == "seed":
             plan_versions.seed_from_draft(self.instance, self.actor, data)
+        elif declared[0] == "freeze_update":
+            plan_versions.freeze_update(self.instance, self.actor, data, self.done.bpmn_id)
         else:
             plan_versions.freeze(self.instance, self.actor, self.done.bpmn_id)
 

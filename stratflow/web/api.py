@@ -43,6 +43,7 @@ from ..services import (
     instances,
     municipalities,
     progress,
+    renewal,
     tasks,
 )
 from ..services import instance_actions as actions
@@ -264,7 +265,9 @@ def create_instance(user):
         municipality = access.municipality_for(user, int(data["municipality_id"]), manage=True)
     except NotFound:
         raise NotFound(_("Belediye bulunamadı.")) from None
-    instance = instances.start_instance(municipality, user, data.get("process") or instances.MAIN_PROCESS)
+    key = data.get("process") or instances.MAIN_PROCESS
+    instance = renewal.start_preparation(municipality, user) if key == instances.MAIN_PROCESS \
+        else instances.start_instance(municipality, user, key)
     response = make_response(_instance_detail(instance), 201)
     response.headers["Location"] = url_for("api.get_instance", instance_id=instance.id)
     return response

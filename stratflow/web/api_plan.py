@@ -114,14 +114,23 @@ def plan_indicators(user, instance_id):
 def plan_version_list(user, instance_id):
     instance = _instance(user, instance_id)
     return {"versions": [{"number": v.number, "created_at": v.created_at.isoformat() + "Z", "step": v.step,
-                          "targets": len(v.snapshot.get("targets", []))} for v in plan_versions.versions(instance)]}
+                          "targets": len(v.snapshot.get("targets", [])), **_label(v)}
+                         for v in plan_versions.versions(instance)]}
+
+
+def _label(v) -> dict:
+    """A version's kind and, for a plan update's, its council decision."""
+    decision = {"date": v.decision_date.isoformat() if v.decision_date else None, "number": v.decision_number,
+                "reason": v.reason, "update_instance_id": v.update_instance_id} if v.kind == "update" else None
+    return {"kind": v.kind, "decision": decision}
 
 
 @bp.get("/instances/<int:instance_id>/plan/versions/<int:number>")
 @token_required
 def plan_version(user, instance_id, number):
     v = plan_versions.version(_instance(user, instance_id), number)
-    return {"number": v.number, "created_at": v.created_at.isoformat() + "Z", "step": v.step, "snapshot": v.snapshot}
+    return {"number": v.number, "created_at": v.created_at.isoformat() + "Z", "step": v.step, **_label(v),
+            "snapshot": v.snapshot}
 
 
 @bp.get("/instances/<int:instance_id>/plan/diff")

@@ -12,7 +12,7 @@ from ..services import (
     diagram,
     exports,
     instance_page,
-    instances,
+    renewal,
     timeline,
 )
 from . import unit_of_work
@@ -89,7 +89,7 @@ def start(municipality_id):
         abort(400)
     try:
         municipality = access.municipality_for(current_user, municipality_id, manage=True)
-        instance = instances.start_instance(municipality, current_user)
+        instance = renewal.start_preparation(municipality, current_user)
     except NotFound:
         abort(404)
     except ServiceError as exc:

@@ -21,6 +21,7 @@ from ..services import (
     monitoring_report,
     performance,
     plan_access,
+    plan_update,
     spreadsheet,
     status_report,
 )
@@ -140,6 +141,24 @@ def activity_report_docx(instance_id):
 def evaluation_report_docx(instance_id):
     instance = _year_report(instance_id)
     return _docx(evaluation_report.evaluation_docx(instance), f"degerlendirme-raporu-{instance.id}.docx")
+
+
+@bp.route("/plan-update", methods=["POST"])
+@login_required
+def start_update(instance_id):
+    plan = _instance(instance_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not access.can_manage(current_user, plan.municipality_id):
+        abort(404)
+    try:
+        started = plan_update.start_update(current_user, plan, request.form.get("reason"))
+    except ServiceError as exc:
+        unit_of_work.discard()
+        flash(exc.message, "error")
+        return redirect(url_for("plan.show", instance_id=plan.id))
+    flash(_("Plan güncellemesi açıldı: planlama ekibi kalan yılların hedef kartlarını düzenleyebilir."), "success")
+    return redirect(url_for("instances.show", instance_id=started.id))
 
 
 def _realisation(instance_id):

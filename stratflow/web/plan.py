@@ -21,9 +21,11 @@ from ..services import (
     plan_excel,
     plan_forms,
     plan_rules,
+    plan_update,
     plan_versions,
     plan_views,
     public_plan,
+    renewal,
 )
 from . import unit_of_work
 from .forms import ActionForm
@@ -57,6 +59,8 @@ def _show(instance, import_form=None, import_lines=(), status=200):
                            monitoring=monitoring.panel(current_user, instance),
                            evaluation=evaluation.panel(current_user, instance),
                            public_page=public_plan.shows(instance),
+                           update=plan_update.panel(current_user, instance),
+                           may_copy=renewal.may_copy_cards(current_user, instance),
                            import_form=import_form or PlanImportForm(formdata=None),
                            import_lines=list(import_lines), shown=plan_rules.shown), status
 
@@ -95,14 +99,17 @@ def _card_page(instance, target, submitted=None, errors=None, status=200):
         submitted = plan_content.card_input(card)
     rows = plan_forms.rows(card, submitted, years)
     total, hundred = plan_forms.weight_sum([r for r in rows["indicators"] if r.get("code") or r.get("weight")])
-    edits_all = plan_access.edits_all(current_user, instance)
-    may_edit = edits_all if target is None else plan_access.may_edit_target(current_user, instance, target)
+    lock = plan_update.edit_lock(instance)
+    edits_all = plan_access.edits_all(current_user, instance) and lock is None
+    may_edit = edits_all if target is None else (
+        lock is None and plan_access.may_edit_target(current_user, instance, target))
     return render_template(
         "plan/card.html", instance=instance, target=target, card=card, values=submitted or {}, rows=rows,
         years=years, errors=errors or {}, weight_total=total, weights_ok=hundred, may_edit=may_edit,
         edits_all=edits_all, goals=plan_content.goals(instance), units=instance.municipality.units,
         missing=plan_views.missing(target) if target is not None else [], action_form=ActionForm(),
-        task_id=request.args.get("task") or request.form.get("task")), status
+        task_id=request.args.get("task") or request.form.get("task"), lock=lock,
+        update_scope=plan_update.scope_of(instance)), status
 
 
 def _target(instance, code):
@@ -139,6 +146,24 @@ def card(instance_id, code=None):
     flash(_("%(code)s hedef kartı kaydedildi.", code=saved.code), "success")
     task = request.form.get("task")
     return redirect(url_for("plan.card", instance_id=instance.id, code=saved.code, **({"task": task} if task else {})))
+
+
+@bp.route("/copy-previous", methods=["POST"])
+@login_required
+def copy_previous(instance_id):
+    """A renewal: the previous plan's goals and target cards as the starting point."""
+    instance = _instance(instance_id)
+    _checked_post()
+    try:
+        count = renewal.copy_cards(current_user, instance)
+    except ServiceError as exc:
+        unit_of_work.discard()
+        if exc.code == "forbidden":
+            abort(403)
+        flash(" ".join([exc.message, *exc.field_errors.values()]), "error")
+        return redirect(url_for("plan.show", instance_id=instance.id))
+    flash(_("Önceki planın %(n)d hedef kartı başlangıç olarak kopyalandı.", n=count), "success")
+    return redirect(url_for("plan.show", instance_id=instance.id))
 
 
 @bp.route("/versions")
