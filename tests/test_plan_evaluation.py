@@ -217,6 +217,8 @@ def test_the_year_runs_from_the_units_to_the_april_council(adopted):
     assert started.status == "completed"
     done = evaluation.report_of(started)
     assert done.consolidation["debt_status"] == "Kısa vadeli borç yok." and done.council["agenda_number"] == "2026/41"
+    with time_machine.travel(AFTER_2025, tick=False), pytest.raises(Conflict, match="2025 yılının .* zaten tamamlandı"):
+        evaluation.start_year(coordinator, plan, 2025)  # a year is reported once
 
 
 def test_without_monitoring_the_units_enter_the_actuals(adopted):

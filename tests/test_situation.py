@@ -346,8 +346,8 @@ def test_forms_declare_only_checks_the_server_runs(app):
         assert set(schema.get("x-checks", ())) <= FORM_CHECKS
     with app.test_request_context():
         problem = str(form_problem({"type": "object", "x-checks": ["stakeholder_matrix", "magic"]}))
-    assert problem == ("bilinmeyen denetim (x-checks): magic; bilinenler: consultation_records, stakeholder_matrix, "
-                       "swot_from_pestle")
+    assert problem == ("bilinmeyen denetim (x-checks): magic; bilinenler: consultation_records, deviation_reasons, "
+                       "stakeholder_matrix, swot_from_pestle")
 
 
 def test_the_consolidated_labels_are_the_forms_own():
