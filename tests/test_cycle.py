@@ -66,7 +66,10 @@ def test_the_next_date_of_the_cycle():
     from stratflow.calendar.cycle import next_date
     found = next_date(date(2025, 7, 20), 2025, "ilce", 1)
     assert (found.key, found.date, found.plan_year) == ("monitoring_h1_report", date(2025, 7, 31), 2025)
-    # In March the previous plan year's activity report (April council) is next.
+    # In March the previous plan year's evaluation report (10 working days before the April council)
+    # is next, then the activity report at the April council.
     found = next_date(date(2026, 3, 10), 2025, "ilce", 1)
-    assert (found.key, found.plan_year) == ("activity_report_council", 2025)
+    assert (found.key, found.date, found.plan_year) == ("evaluation_report", date(2026, 3, 24), 2025)
+    found = next_date(date(2026, 3, 25), 2025, "ilce", 1)
+    assert (found.key, found.date, found.plan_year) == ("activity_report_council", date(2026, 4, 7), 2025)
     assert next_date(date(2031, 6, 1), 2025, "ilce", 1) is None

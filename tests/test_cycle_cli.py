@@ -28,7 +28,7 @@ def test_plan_year_2027_by_hand():
         "monitoring_h2_actuals": "2028-01-14",        # 15 January 2028 is a Saturday
         "monitoring_h2_report": "2028-01-31",
         "unit_activity_reports": "2028-02-29",        # 2028 is a leap year
-        "evaluation_report": "2028-02-29",
+        "evaluation_report": "2028-03-21",            # 10 working days before the April meeting
         "activity_report_council": "2028-04-04",      # 5393 art. 56
         "final_accounts_council": "2028-05-02",       # 1 May is Labour Day; Tuesday 2 May
     }

@@ -22,7 +22,7 @@ EXPECTED_2026 = [
     ("2026-08-14", "unit_performance_proposals"), ("2026-08-31", "budget_to_encumen"),
     ("2026-10-06", "performance_program_council"), ("2026-11-03", "budget_council"),
     ("2027-01-15", "monitoring_h2_actuals"), ("2027-01-29", "monitoring_h2_report"),
-    ("2027-02-26", "unit_activity_reports"), ("2027-02-26", "evaluation_report"),
+    ("2027-02-26", "unit_activity_reports"), ("2027-03-23", "evaluation_report"),
     ("2027-04-06", "activity_report_council"), ("2027-05-04", "final_accounts_council"),
 ]
 

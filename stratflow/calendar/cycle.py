@@ -14,10 +14,10 @@ For plan year Y (a year of the adopted plan's period) and a municipality's counc
 - monitoring_h2_actuals, 15 January Y+1, and monitoring_h2_report, 31 January Y+1 (defaults);
 - unit_activity_reports, end of February Y+1 (Kamu İdarelerince Hazırlanacak Faaliyet Raporları
   Hakkında Yönetmelik, whose local-administration part gives the spending units' reports to the
-  mayor by the end of February) and evaluation_report, the same day (the yearly evaluation of the
-  Usul ve Esaslar Yönetmeliği; its date is a product default — the plan_evaluation_year process
-  has the strategy unit consolidate it with the activity report, 10 working days before the April
-  meeting);
+  mayor by the end of February) and evaluation_report, 10 working days before the April meeting
+  (the yearly evaluation of the Usul ve Esaslar Yönetmeliği, consolidated by the strategy unit with
+  the activity report in the plan_evaluation_year process; the date is a product default; without
+  an April meeting it counts from the last working day of April: `april_council`);
 - activity_report_council: the regular meeting of April Y+1 (5393 art. 56);
 - final_accounts_council: the regular meeting of May Y+1 (kesinhesap, 5393 art. 64).
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .council import DEFAULT_RECESS_MONTH, meeting_of_month
-from .workdays import is_working_day
+from .workdays import add_working_days, is_working_day
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,13 @@ ROWS = (
     ("monitoring_h2_report", 12, 31, "ürün varsayılanı (ayar)", False),
     ("unit_activity_reports", 13, "end", "Kamu İdarelerince Hazırlanacak Faaliyet Raporları Hakkında Yönetmelik",
      True),
-    ("evaluation_report", 13, "end", "Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında "
+    ("evaluation_report", 15, "before_april", "Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında "
      "Yönetmelik; tarih: ürün varsayılanı", False),
     ("activity_report_council", 15, "meeting", "5393 sayılı Belediye Kanunu md. 56", True),
     ("final_accounts_council", 16, "meeting", "5393 sayılı Belediye Kanunu md. 64", True),
 )
 KEYS = tuple(row[0] for row in ROWS)
+EVALUATION_BEFORE_COUNCIL = 10   # working days between the evaluation report and the April meeting
 
 
 def _month(year: int, offset: int) -> date:
@@ -91,11 +92,22 @@ def plan_year_dates(plan_year: int, municipality_type: str, weekday: int,
         if day == "meeting":
             meeting = meeting_of_month(first, municipality_type, weekday, recess_month, actual_dates, leave)
             value = meeting.date if meeting else None
+        elif day == "before_april":
+            meeting = meeting_of_month(first, municipality_type, weekday, recess_month, actual_dates, leave)
+            value = add_working_days(april_council(meeting.date if meeting else None, plan_year, leave),
+                                     -EVALUATION_BEFORE_COUNCIL, leave)
         else:
             end = _month_end(first)
             value = _previous_working_day(end if day == "end" else first.replace(day=min(day, end.day)), leave)
         found.append(CycleDate(key, value, basis, settled, plan_year))
     return found
+
+
+def april_council(meeting: date | None, plan_year: int, leave: frozenset) -> date:
+    """The April meeting of plan year `plan_year`'s activity report, or — without one (an April
+    recess, against 5393 art. 56) — the last working day of April, so that the steps before it
+    still have dates."""
+    return meeting or _previous_working_day(date(plan_year + 1, 4, 30), leave)
 
 
 def plan_dates(first_year: int, municipality_type: str, weekday: int, years: int = 5, **kwargs) -> list[CycleDate]:
@@ -107,8 +119,7 @@ def plan_dates(first_year: int, municipality_type: str, weekday: int, years: int
 def next_date(today: date, first_year: int, municipality_type: str, weekday: int, years: int = 5,
               **kwargs) -> CycleDate | None:
     """The first of the plan's dates on or after `today` (None once the plan period is over)."""
-    for year in range(max(first_year, today.year - 1), first_year + years):
-        for found in plan_year_dates(year, municipality_type, weekday, **kwargs):
-            if found.date is not None and found.date >= today:
-                return found
-    return None
+    coming = [found for year in range(max(first_year, today.year - 1), first_year + years)
+              for found in plan_year_dates(year, municipality_type, weekday, **kwargs)
+              if found.date is not None and found.date >= today]
+    return min(coming, key=lambda found: found.date) if coming else None

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
 from ..calendar import cycle
-from ..calendar.workdays import is_working_day
 from ..extensions import db
 from ..models import DefinitionVersion, ProcessDefinition, ProcessInstance, TaskRecord
 from . import (
@@ -49,11 +47,7 @@ def evaluation_dates(plan: ProcessInstance, year: int) -> dict:
     found = {d.key: d.date for d in cycle.plan_year_dates(
         year, cal.type, cal.weekday, recess_month=cal.settings.recess_month,
         actual_dates=cal.entered_meetings, leave_days=cal.leave_days)}
-    council = found["activity_report_council"]
-    if council is None:
-        council = date(year + 1, 4, 30)
-        while not is_working_day(council, frozenset(cal.leave_days)):
-            council -= timedelta(days=1)
+    council = cycle.april_council(found["activity_report_council"], year, frozenset(cal.leave_days))
     return {"reports_due": found["unit_activity_reports"], "council_due": council}
 
 
