@@ -1,7 +1,8 @@
 """The plan update in a real browser (issue 15): the coordinator opens an update on the adopted
 plan's page with its reason; the planning team changes a remaining year's value on a target card
 (a past year's value is refused on the form), completes its step; the board and the mayor approve,
-the clerk records the council's decision; the versions page shows the update's version with it."""
+the clerk records the encümen's opinion and the council's decision; the versions page shows the
+update's version with it."""
 
 from __future__ import annotations
 
@@ -98,6 +99,8 @@ def test_an_update_from_the_plan_page_to_the_council(adopted, page):
     _work(page, PEOPLE["team_member"], "update_cards", {"changes_summary": "PG1.1.1: 2029 hedefi 25."})
     _work(page, PEOPLE["board_member"], "update_review", {"update_decision": "approve"})
     _work(page, mayor, "update_approval", {"update_decision": "approve"})
+    _work(page, PEOPLE["council_clerk"], "update_encumen",
+          {"encumen_date": f"{year}-11-25", "encumen_decision_number": f"{year}/12", "encumen_opinion": "Uygun."})
     _work(page, PEOPLE["council_clerk"], "update_council",
           {"update_decision_date": f"{year}-12-01", "update_decision_number": f"{year}/45"})
 

@@ -155,7 +155,7 @@ def test_an_update_runs_to_the_council_and_freezes_a_labelled_version(adopted):
     db.session.commit()
     _do(started, "update_cards", team, {"changes_summary": "PG1.1.1'in 2027–2029 hedefleri yükseltildi."})
     [review] = _open(started)
-    assert review.bpmn_id == "update_review" and review.due_date == date(2026, 3, 20 - 1)  # 19 March (eve)
+    assert review.bpmn_id == "update_review" and review.due_date == date(2026, 3, 17)  # 14 working days before
     _do(started, "update_review", people["board"], {"update_decision": "return", "update_notes": "2029 yüksek."})
     [again] = _open(started)
     assert again.bpmn_id == "update_cards" and again.draft == start_values
@@ -166,6 +166,11 @@ def test_an_update_runs_to_the_council_and_freezes_a_labelled_version(adopted):
     [approval] = _open(started)
     assert approval.bpmn_id == "update_approval" and approval.role == "mayor"
     _do(started, "update_approval", people["mayor"], {"update_decision": "approve"})
+    [encumen] = _open(started)
+    assert encumen.bpmn_id == "update_encumen" and encumen.role == "council_clerk"
+    assert encumen.due_date == date(2026, 3, 31)  # 5 working days before the meeting
+    _do(started, "update_encumen", people["clerk"], {"encumen_date": "2026-03-30", "encumen_decision_number": "2026/12",
+                                                     "encumen_opinion": "Uygun görüldü."})
     [council] = _open(started)
     assert council.bpmn_id == "update_council" and council.due_date == date(2026, 4, 7)
     assert db.session.execute(db.select(db.func.count()).select_from(PlanVersion)).scalar() == 1
@@ -203,6 +208,8 @@ def test_the_api_refuses_a_past_year_and_completes_the_steps(adopted, app):
     [record] = _open(started)
     assert team.post(f"/tasks/{record.id}/complete", {"changes_summary": "2027 hedefi 20."}).status_code == 200
     for who, data in (("board", {"update_decision": "approve"}), ("mayor", {"update_decision": "approve"}),
+                      ("clerk", {"encumen_date": "2026-03-30", "encumen_decision_number": "2026/12",
+                                 "encumen_opinion": "Uygun."}),
                       ("clerk", {"update_decision_date": "2026-04-07", "update_decision_number": "2026/45"})):
         [record] = _open(started)
         assert client(app, people[who]).post(f"/tasks/{record.id}/complete", data).status_code == 200, who

@@ -5,9 +5,9 @@ during the plan's first year, not while another update runs, only for a plan in 
 planning team changes the target cards of the remaining plan years — their targets, indicators'
 values, activities and costs; the goals, and the mission and vision the process data holds, stay
 as they are (plan_rules refuses anything else on the card form, in the API and the Excel
-import); the Strategy Development Board and the mayor approve it or send it back; the clerk
-records the council's decision, which freezes a new version of the cards labelled as the update
-with its decision (planContent="freeze_update").
+import); the Strategy Development Board and the mayor approve it or send it back; the encümen
+gives its opinion (5393 md. 34(a)); the clerk records the council's decision, which freezes a new
+version of the cards labelled as the update with its decision (planContent="freeze_update").
 
 Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında Yönetmelik (RG 26.02.2018,
 30344) md. 4(1)(c): güncelleme = misyon, vizyon ve amaçlar değiştirilmeden planın kalan süresi
@@ -37,14 +37,16 @@ LANES = [
     ("Lane_team", "Stratejik Planlama Ekibi", "team_member", 1),
     ("Lane_board", "Strateji Geliştirme Kurulu", "board_member", 1),
     ("Lane_mayor", "Belediye Başkanı", "mayor", 1),
+    ("Lane_encumen", "Encümen", "council_clerk", 1),
     ("Lane_council", "Meclis / Yazı İşleri", "council_clerk", 1),
 ]
-C, E, B, M, K = (lane[0] for lane in LANES)
+C, E, B, M, N, K = (lane[0] for lane in LANES)
 
 DUE_RULES = {
     "update_cards": "council_due - 20 workdays",
-    "update_review": "council_due - 12 workdays",
-    "update_approval": "council_due - 7 workdays",
+    "update_review": "council_due - 14 workdays",
+    "update_approval": "council_due - 10 workdays",
+    "update_encumen": "council_due - 5 workdays",
     "update_council": "council_due",
 }
 MEANING = {"update_council": {"planContent": "freeze_update"}}
@@ -70,12 +72,16 @@ NODES = [
          "gerekiyorsa gerekçesiyle planlama ekibine geri gönderin. " + RULE + REGULATION + "; " + LAW
          + " md. 38 ve 41."),
     gate("gw_approval", "Başkan onayladı mı?", M, 6, default="Flow_update_approved"),
-    user("update_council", "Meclisin güncelleme kararını kaydet", K, 7, "update_council.schema.json",
+    user("update_encumen", "Encümen görüşünü kaydet (güncelleme)", N, 7, "encumen_opinion.schema.json",
+         "Encümenin güncellenen stratejik planı inceleyip Meclise bildirdiği görüşü, toplantı tarihini ve karar "
+         "sayısını kaydedin. Güncelleme plan gibi onaylanır: Encümen inceler, Meclis kabul eder. " + RULE + LAW
+         + " md. 34(a)."),
+    user("update_council", "Meclisin güncelleme kararını kaydet", K, 8, "update_council.schema.json",
          "Meclisin güncellenen stratejik plan hakkındaki kararının tarihini ve sayısını kaydedin. Kayıtla "
          "birlikte kartların güncellenmiş hâli, kararıyla birlikte planın yeni sürümü olarak saklanır ve kartlar "
          "yeniden salt okunur olur. Güncelleme plan gibi onaylanır: belediyede Meclis kabul eder. " + RULE
          + LAW + " md. 18(a) ve 41; " + REGULATION + "."),
-    Node("end_event", "end", "Plan güncellendi", K, 8),
+    Node("end_event", "end", "Plan güncellendi", K, 9),
 ]
 
 FLOWS = [
@@ -86,7 +92,8 @@ FLOWS = [
     F("Flow_review_approved", "gw_review", "update_approval", "Onaylandı"),
     F("Flow_review_returned", "gw_review", "merge_update", "Geri gönderildi", 'update_decision == "return"'),
     F("Flow_to_approval_decision", "update_approval", "gw_approval"),
-    F("Flow_update_approved", "gw_approval", "update_council", "Onaylandı"),
+    F("Flow_update_approved", "gw_approval", "update_encumen", "Onaylandı"),
+    F("Flow_encumen_done", "update_encumen", "update_council"),
     F("Flow_update_returned", "gw_approval", "merge_update", "Geri gönderildi", 'update_decision == "return"'),
     F("Flow_council_done", "update_council", "end_event"),
 ]
