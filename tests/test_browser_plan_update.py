@@ -6,9 +6,10 @@ update's version with it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from stratflow.extensions import db
@@ -25,11 +26,19 @@ PEOPLE = {"team_member": "ekip@deneme.example", "board_member": "kurul@deneme.ex
           "council_clerk": "yaziisleri@deneme.example"}
 
 
+YEAR = 2026  # the clock of the whole test (the live server's too): the plan's second year
+
+
 @pytest.fixture
 def adopted(ctx, definition):
-    """The 2025–2029 plan in force (today is past its first year: 2027–2029 remain)."""
-    if date.today().year not in (2026, 2027, 2028):
-        pytest.skip("the shipped dates assume a plan year with years left to update")
+    """The 2025–2029 plan in force on 2 March 2026 (past its first year: 2027–2029 remain)."""
+    traveller = time_machine.travel(datetime(YEAR, 3, 2, 9, 0, tzinfo=UTC), tick=True)
+    traveller.start()
+    yield _adopted()
+    traveller.stop()
+
+
+def _adopted():
     town, plan, _units = town_with_plan()
     coordinator, mayor = factories.person(town, "coordinator"), factories.person(town, "mayor")
     plan_versions.freeze(plan, coordinator, "draft_review")
@@ -70,7 +79,7 @@ def _work(page, email: str, bpmn_id: str, fields: dict) -> None:
 
 def test_an_update_from_the_plan_page_to_the_council(adopted, page):
     plan_id, coordinator, mayor = adopted
-    year = date.today().year
+    year = YEAR
     sign_in(page, coordinator)
     page.goto(f"/instances/{plan_id}/plan/targets/H1.1")
     expect(page.locator('[data-test="plan-locked"]')).to_be_visible()  # read-only outside an update
