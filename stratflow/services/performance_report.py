@@ -10,13 +10,12 @@ import io
 from dataclasses import dataclass
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..documents.typography import money
-from . import status_report, versions
+from . import docx_parts, status_report, versions
 
 PROPOSALS = "unit_proposals"
 
@@ -96,27 +95,12 @@ def sheet_rows(programme: Programme) -> list[list]:
     return rows
 
 
-def _table(doc, header: list, rows: list) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(str(text)).bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = str(value)
-
-
 def build_docx(instance) -> bytes:
     """The programme's draft in Word: general information, each unit's performance information and
     costs, the resource need per unit; the council's decision once recorded."""
     programme = programme_of(instance)
     doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(1.8)
-    doc.styles["Normal"].font.size = Pt(10)
+    docx_parts.landscape(doc)
     doc.add_paragraph().add_run(instance.municipality.name).bold = True
     title = doc.add_paragraph().add_run(_("%(year)s Yılı Performans Programı", year=programme.year))
     title.bold, title.font.size = True, Pt(14)
@@ -131,19 +115,19 @@ def build_docx(instance) -> bytes:
         heading = doc.add_paragraph()
         heading.paragraph_format.space_before = Pt(12)
         heading.add_run(f"{number}. {unit.name}").bold = True
-        _table(doc, [_("Kod"), _("Performans göstergesi"), _("Plandaki yıl hedefi"), _("Performans hedefi"),
+        docx_parts.table(doc, [_("Kod"), _("Performans göstergesi"), _("Plandaki yıl hedefi"), _("Performans hedefi"),
                      _("Fark"), _("Açıklama")],
                [[r["indicator_code"], r["indicator"], _number(r["plan_value"]), _number(r["proposed"]),
                  _number(r["difference"]), r["note"]] for r in unit.rows])
         if unit.activities:
             doc.add_paragraph()
-            _table(doc, [_("Faaliyet / proje"), _("Maliyet"), _("Finansman kaynağı")],
+            docx_parts.table(doc, [_("Faaliyet / proje"), _("Maliyet"), _("Finansman kaynağı")],
                    [[a["name"], money(a["cost"]), a["funding"]] for a in unit.activities]
                    + [[_("Birim toplamı"), money(unit.total), ""]])
     heading = doc.add_paragraph()
     heading.paragraph_format.space_before = Pt(12)
     heading.add_run(_("Toplam kaynak ihtiyacı")).bold = True
-    _table(doc, [_("Birim"), _("Maliyet")], [[u.name, money(u.total)] for u in programme.units]
+    docx_parts.table(doc, [_("Birim"), _("Maliyet")], [[u.name, money(u.total)] for u in programme.units]
            + [[_("Toplam"), money(programme.total)]])
     if programme.decision:
         doc.add_paragraph(_("Meclis kararı: %(date)s tarih ve %(number)s sayı.",

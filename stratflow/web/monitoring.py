@@ -40,60 +40,56 @@ def _instance(instance_id):
         abort(404)
 
 
-@bp.route("/monitoring", methods=["POST"])
-@login_required
-def start(instance_id):
+def _start(instance_id, begin, done: str):
+    """A yearly process started from the plan's page by who manages the municipality: `begin(plan)`
+    starts it (a ServiceError is flashed there and nothing is kept), then its instance page."""
     plan = _instance(instance_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     if not access.can_manage(current_user, plan.municipality_id):
         abort(404)
     try:
-        started = monitoring.start_period(current_user, plan, parse_int(request.form.get("year")) or 0,
-                                          parse_int(request.form.get("half")) or 0)
+        started = begin(plan)
     except ServiceError as exc:
         unit_of_work.discard()
         flash(exc.message, "error")
         return redirect(url_for("plan.show", instance_id=plan.id))
-    flash(_("İzleme dönemi başlatıldı: birimlerin görev kutusuna gösterge girişi görevi düştü."), "success")
+    flash(done, "success")
     return redirect(url_for("instances.show", instance_id=started.id))
+
+
+def _year() -> int:
+    return parse_int(request.form.get("year")) or 0
+
+
+@bp.route("/monitoring", methods=["POST"])
+@login_required
+def start(instance_id):
+    return _start(instance_id, lambda plan: monitoring.start_period(
+        current_user, plan, _year(), parse_int(request.form.get("half")) or 0),
+        _("İzleme dönemi başlatıldı: birimlerin görev kutusuna gösterge girişi görevi düştü."))
 
 
 @bp.route("/performance", methods=["POST"])
 @login_required
 def start_performance(instance_id):
-    plan = _instance(instance_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if not access.can_manage(current_user, plan.municipality_id):
-        abort(404)
-    try:
-        started = performance.start_program(current_user, plan, parse_int(request.form.get("year")) or 0)
-    except ServiceError as exc:
-        unit_of_work.discard()
-        flash(exc.message, "error")
-        return redirect(url_for("plan.show", instance_id=plan.id))
-    flash(_("Performans programı hazırlığı başlatıldı: birimler yılın hedeflerini ve maliyetlerini önerecek."),
-          "success")
-    return redirect(url_for("instances.show", instance_id=started.id))
+    return _start(instance_id, lambda plan: performance.start_program(current_user, plan, _year()),
+                  _("Performans programı hazırlığı başlatıldı: birimler yılın hedeflerini ve maliyetlerini "
+                    "önerecek."))
 
 
 @bp.route("/evaluation-year", methods=["POST"])
 @login_required
 def start_evaluation(instance_id):
-    plan = _instance(instance_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if not access.can_manage(current_user, plan.municipality_id):
-        abort(404)
-    try:
-        started = evaluation.start_year(current_user, plan, parse_int(request.form.get("year")) or 0)
-    except ServiceError as exc:
-        unit_of_work.discard()
-        flash(exc.message, "error")
-        return redirect(url_for("plan.show", instance_id=plan.id))
-    flash(_("Faaliyet raporu hazırlığı başlatıldı: birimler birim faaliyet raporlarını hazırlayacak."), "success")
-    return redirect(url_for("instances.show", instance_id=started.id))
+    return _start(instance_id, lambda plan: evaluation.start_year(current_user, plan, _year()),
+                  _("Faaliyet raporu hazırlığı başlatıldı: birimler birim faaliyet raporlarını hazırlayacak."))
+
+
+@bp.route("/plan-update", methods=["POST"])
+@login_required
+def start_update(instance_id):
+    return _start(instance_id, lambda plan: plan_update.start_update(current_user, plan, request.form.get("reason")),
+                  _("Plan güncellemesi açıldı: planlama ekibi kalan yılların hedef kartlarını düzenleyebilir."))
 
 
 def _year_report(instance_id):
@@ -141,24 +137,6 @@ def activity_report_docx(instance_id):
 def evaluation_report_docx(instance_id):
     instance = _year_report(instance_id)
     return _docx(evaluation_report.evaluation_docx(instance), f"degerlendirme-raporu-{instance.id}.docx")
-
-
-@bp.route("/plan-update", methods=["POST"])
-@login_required
-def start_update(instance_id):
-    plan = _instance(instance_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if not access.can_manage(current_user, plan.municipality_id):
-        abort(404)
-    try:
-        started = plan_update.start_update(current_user, plan, request.form.get("reason"))
-    except ServiceError as exc:
-        unit_of_work.discard()
-        flash(exc.message, "error")
-        return redirect(url_for("plan.show", instance_id=plan.id))
-    flash(_("Plan güncellemesi açıldı: planlama ekibi kalan yılların hedef kartlarını düzenleyebilir."), "success")
-    return redirect(url_for("instances.show", instance_id=started.id))
 
 
 def _realisation(instance_id):
