@@ -112,3 +112,67 @@ def test_the_coordinator_starts_it_from_the_plan_page(adopted, client):
     assert response.status_code == 302 and "/instances/" in response.headers["Location"]
     started = db.session.execute(db.select(TaskRecord).filter_by(bpmn_id="unit_proposals")).scalars().first()
     assert started is not None and started.name.startswith("2027 performans programı")
+
+
+# Hand-computed: proposals 15 August of the year before (the previous working day when it is none),
+# the budget to the encümen before 1 September (31 August, or the working day before: 30 August is
+# Zafer Bayramı), the strategy unit 7 working days before that, the council's October meeting (an
+# ilçe council meeting in the first week of the month on Tuesdays).
+PROGRAMME_DATES = {
+    2025: (date(2024, 8, 15), date(2024, 8, 20), date(2024, 8, 29), date(2024, 10, 1)),  # 31 Aug 2024 a Saturday
+    2026: (date(2025, 8, 15), date(2025, 8, 20), date(2025, 8, 29), date(2025, 10, 7)),  # 31 Aug 2025 a Sunday
+    2027: (date(2026, 8, 14), date(2026, 8, 20), date(2026, 8, 31), date(2026, 10, 6)),  # 15 Aug 2026 a Saturday
+    2028: (date(2027, 8, 13), date(2027, 8, 19), date(2027, 8, 31), date(2027, 10, 5)),  # 30 Aug 2027 a Monday
+    2029: (date(2028, 8, 15), date(2028, 8, 21), date(2028, 8, 31), date(2028, 10, 3)),
+}
+
+
+@pytest.mark.parametrize("year", sorted(PROGRAMME_DATES))
+def test_the_due_dates_of_every_plan_year(adopted, year):
+    town, plan, units = adopted
+    coordinator, mayor = factories.person(town, "coordinator"), factories.person(town, "mayor")
+    started = performance.start_program(coordinator, plan, year)
+    db.session.commit()
+    proposals, consolidation, approval, council = PROGRAMME_DATES[year]
+    assert {r.due_date for r in _open(started)} == {proposals}
+    for record in _open(started):
+        unit = next(u for u in units if u.id == record.unit_id)
+        tasks.complete(record.id, manager_of(unit), {
+            "rows": [dict(r, proposed=r["plan_value"]) for r in record.draft["rows"]],
+            "activities": record.draft["activities"]})
+    db.session.commit()
+    assert [(r.bpmn_id, r.due_date) for r in _open(started)] == [("program_consolidation", consolidation)]
+    _do(started, "program_consolidation", coordinator, {"program_document": "EBYS"})
+    assert [(r.bpmn_id, r.due_date) for r in _open(started)] == [("program_approval", approval)]
+    _do(started, "program_approval", mayor, {"approval_decision": "approve"})
+    assert [(r.bpmn_id, r.due_date) for r in _open(started)] == [("program_council", council)]
+
+
+def test_reminders_walked_day_by_day(adopted, app):
+    """The units' 15 August 2025 drives the usual reminders: 7 and 3 working days before, on the
+    day, then overdue and the escalation to the strategy unit; a unit that answered gets no more."""
+    import time_machine
+
+    from .test_reminders import _at, _walk
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    with time_machine.travel(_at(date(2025, 8, 1)), tick=False):
+        started = performance.start_program(coordinator, plan, 2026)
+        db.session.commit()
+    first, second = (manager_of(u).email for u in units[:2])
+    sent = _walk(app, date(2025, 8, 2), date(2025, 8, 12))
+    # working days before Friday 15 August: 7 → Wednesday 6 August, 3 → Tuesday 12 August
+    assert sent == {date(2025, 8, 6): sorted([("before-7", first), ("before-7", second)]),
+                    date(2025, 8, 12): sorted([("before-3", first), ("before-3", second)])}
+    record = next(r for r in _open(started) if r.unit_id == units[1].id)
+    with time_machine.travel(_at(date(2025, 8, 13)), tick=False):
+        tasks.complete(record.id, manager_of(units[1]), {
+            "rows": [dict(r, proposed=r["plan_value"]) for r in record.draft["rows"]],
+            "activities": record.draft["activities"]})
+        db.session.commit()
+    sent = _walk(app, date(2025, 8, 14), date(2025, 8, 29))
+    mails = [(day, kind, to) for day, rows in sent.items() for kind, to in rows]
+    assert (date(2025, 8, 15), "due", first) in mails
+    assert any(kind.startswith("overdue") and to == first for _day, kind, to in mails)
+    assert any(kind.startswith("escalation") and to == coordinator.email for _day, kind, to in mails)
+    assert not [m for m in mails if m[2] == second]  # answered: no more mail
