@@ -232,3 +232,22 @@ def test_the_realisation_counts_every_unit_that_answered_so_far(adopted):
         db.session.commit()
     rates = {t.code: t.rate for t in monitoring.realisation_of(started).targets}
     assert rates == {"H1.1": 100.0, "H2.1": 100.0, "H3.1": None}
+
+
+# Hand-computed: 15 days after the half's end, the previous working day when that is none (15 July
+# is always a holiday — Demokrasi ve Millî Birlik Günü).
+UNIT_DUE = {
+    (2025, 1): date(2025, 7, 14), (2025, 2): date(2026, 1, 15),
+    (2026, 1): date(2026, 7, 14), (2026, 2): date(2027, 1, 15),
+    (2027, 1): date(2027, 7, 14), (2027, 2): date(2028, 1, 14),   # 15 January 2028 a Saturday
+    (2028, 1): date(2028, 7, 14), (2028, 2): date(2029, 1, 15),
+    (2029, 1): date(2029, 7, 13), (2029, 2): date(2030, 1, 15),   # 14 July 2029 a Saturday
+}
+
+
+@pytest.mark.parametrize(("year", "half"), sorted(UNIT_DUE))
+def test_the_units_due_date_of_every_half_of_the_plan(adopted, year, half):
+    town, plan, _units = adopted
+    started = monitoring.start_period(factories.person(town, "coordinator"), plan, year, half)
+    db.session.commit()
+    assert {r.due_date for r in _open(started)} == {UNIT_DUE[(year, half)]}
