@@ -17,6 +17,8 @@ from stratflow import create_app
 from stratflow.config import normalise_db_url
 from stratflow.extensions import db
 
+from . import snapshots
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL_ENV = "STRATFLOW_TEST_DATABASE_URL"
 
@@ -130,20 +132,42 @@ def ctx(app):
 
 @pytest.fixture
 def definition(ctx):
-    """The shipped definitions imported; returns the strategic-plan version."""
+    """The shipped definitions imported; returns the strategic-plan version. (Imported for real
+    the first time in each test process, then their rows are put back: tests/snapshots.py.)"""
+    from stratflow.models import DefinitionVersion
     from stratflow.services import definitions
-    versions = definitions.import_directory(ROOT / "workflows", ctx.config["MAX_BPMN_BYTES"])
-    db.session.commit()
-    return next(v for v in versions if v.definition.key == "strategic_plan")
+
+    version_id = snapshots.restore("definition", base=None)
+    if version_id is None:
+        existing = snapshots.before("definition", base=None)
+        versions = definitions.import_directory(ROOT / "workflows", ctx.config["MAX_BPMN_BYTES"])
+        db.session.commit()
+        version_id = next(v for v in versions if v.definition.key == "strategic_plan").id
+        snapshots.take("definition", None, existing, version_id)
+    return _committed(db.session.get(DefinitionVersion, version_id))
 
 
 @pytest.fixture
 def demo(ctx, definition):
-    """Demo municipality, people and a started process (at the nominations)."""
+    """Demo municipality, people and a started process (at the nominations). (Loaded for real the
+    first time in each test process, then its rows are put back: tests/snapshots.py.)"""
+    from stratflow.models import Municipality
     from stratflow.services import demo as demo_data
-    town = demo_data.load()
+
+    town_id = snapshots.restore("demo", base="definition")
+    if town_id is None:
+        existing = snapshots.before("demo", base="definition")
+        town_id = demo_data.load().id
+        db.session.commit()
+        snapshots.take("demo", "definition", existing, town_id)
+    return _committed(db.session.get(Municipality, town_id))
+
+
+def _committed(found):
+    """As the real setup leaves it: committed (expired), no transaction open (SQLite's BEGIN
+    IMMEDIATE would hold the write lock)."""
     db.session.commit()
-    return town
+    return found
 
 
 @pytest.fixture
