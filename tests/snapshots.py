@@ -1,7 +1,7 @@
 """Rows a costly fixture writes, taken the first time it runs in a test process and put back
 row for row (same primary keys, same stored bytes) every later time.
 
-Importing the shipped BPMN definitions (parse, lint, compile ~30 files) and loading the demo
+Importing the shipped BPMN definitions (parse, lint, compile the models with their forms) and loading the demo
 (an instance walked to the nominations) cost about a second per test; inserting their rows
 again costs milliseconds. The first run in each process is the real one, so the import and
 the demo loader are still exercised by every run, and tests that are about them call them
