@@ -65,9 +65,13 @@ class IsolatedClient(FlaskClient):
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, run only the tests that use a database: the others (pure functions, parsers,
+    """The browser tests first (the longest ones, the whole process in Chromium among them), so
+    that with two workers none of them starts near the end while the other worker idles.
+
+    On PostgreSQL, run only the tests that use a database: the others (pure functions, parsers,
     the catalog, file checks) ran on SQLite already and cannot behave differently. They are
     deselected, not skipped, and the run says how many."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)  # stable: file order otherwise
     if not os.environ.get(PG_URL_ENV):
         return
     kept = [item for item in items if _uses_the_database(item)]
@@ -137,13 +141,11 @@ def definition(ctx):
     from stratflow.models import DefinitionVersion
     from stratflow.services import definitions
 
-    version_id = snapshots.restore("definition", base=None)
-    if version_id is None:
-        existing = snapshots.before("definition", base=None)
+    def make() -> int:
         versions = definitions.import_directory(ROOT / "workflows", ctx.config["MAX_BPMN_BYTES"])
-        db.session.commit()
-        version_id = next(v for v in versions if v.definition.key == "strategic_plan").id
-        snapshots.take("definition", None, existing, version_id)
+        return next(v for v in versions if v.definition.key == "strategic_plan").id
+
+    version_id = snapshots.once("definition", None, make)
     return _committed(db.session.get(DefinitionVersion, version_id))
 
 
@@ -154,12 +156,7 @@ def demo(ctx, definition):
     from stratflow.models import Municipality
     from stratflow.services import demo as demo_data
 
-    town_id = snapshots.restore("demo", base="definition")
-    if town_id is None:
-        existing = snapshots.before("demo", base="definition")
-        town_id = demo_data.load().id
-        db.session.commit()
-        snapshots.take("demo", "definition", existing, town_id)
+    town_id = snapshots.once("demo", "definition", lambda: demo_data.load().id)
     return _committed(db.session.get(Municipality, town_id))
 
 

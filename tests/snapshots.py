@@ -14,8 +14,10 @@ demo's dates are relative to today). Anything else runs the real setup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from uuid import uuid4
 
 from sqlalchemy import JSON, Integer, Text, bindparam, cast, select, text
 
@@ -33,6 +35,22 @@ class Snapshot:
 
 _taken: dict[str, Snapshot] = {}
 _unusable: set[str] = set()
+_MISSING = object()
+# Columns a real setup fills with a new random value each time: each restore gets a new one too, so
+# an in-process cache keyed by it (services/calendars.py) never carries an entry from one test to the next.
+FRESH = {"municipality": {"calendar_stamp": lambda: uuid4().hex}}
+
+
+def once(name: str, base: str | None, make: Callable[[], object]):
+    """`make()` (which must commit) the first time, its rows put back afterwards; returns what
+    `make` returned, which must be plain data (ids, dates), not ORM objects."""
+    value = restore(name, base)
+    if value is _MISSING:
+        existing = before(name, base)
+        value = make()
+        db.session.commit()
+        take(name, base, existing, value)
+    return value
 
 
 def _tables():
@@ -60,19 +78,22 @@ def _read(table) -> list[dict]:
 
 
 def restore(name: str, base: str | None):
-    """Put the snapshot back and return its value; None when there is none usable here (then the
-    caller runs the real setup and calls `take`)."""
+    """Put the snapshot back and return its value; _MISSING when there is none usable here (then
+    the caller runs the real setup and calls `take`)."""
     snap = _taken.get(name)
     if snap is None or snap.base != base or snap.day != date.today() or (base and base not in _taken):
-        return None
+        return _MISSING
     db.session.commit()
     if _counts() != _base_counts(base):
-        return None
+        return _MISSING
     postgres = db.engine.dialect.name == "postgresql"
     for table in _tables():
         rows = snap.rows.get(table.name)
         if not rows:
             continue
+        fresh = FRESH.get(table.name)
+        if fresh:
+            rows = [{**row, **{key: new() for key, new in fresh.items()}} for row in rows]
         json_columns = [c for c in table.columns if isinstance(c.type, JSON)]
         statement = table.insert()
         if json_columns:  # the stored text, not the JSON of a Python value (see _raw_columns)
@@ -98,7 +119,7 @@ def _advance_sequences(table) -> None:
 def before(name: str, base: str | None) -> dict[str, list[dict]] | None:
     """Before the real setup: the rows already there (None when the base is not as expected or
     no snapshot will be taken)."""
-    if name in _taken or name in _unusable or (base and base not in _taken):
+    if (name in _taken and _taken[name].day == date.today()) or name in _unusable or (base and base not in _taken):
         return None
     db.session.commit()
     if _counts() != _base_counts(base):
