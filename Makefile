@@ -60,7 +60,8 @@ lint: dev-venv
 	$(BIN)/ruff check .
 
 # Two workers (pytest-xdist). The browser tests drive the same server code on either database: they
-# run once, on SQLite; everything else runs on both.
+# run once, on SQLite; so do the tests that use no database (tests/conftest.py deselects them on
+# PostgreSQL). Everything else runs on both.
 test-sqlite: dev-venv
 	$(BIN)/pytest -n 2
 

@@ -17,6 +17,8 @@ from stratflow import create_app
 from stratflow.config import normalise_db_url
 from stratflow.extensions import db
 
+from . import snapshots
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL_ENV = "STRATFLOW_TEST_DATABASE_URL"
 
@@ -63,9 +65,13 @@ class IsolatedClient(FlaskClient):
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, run only the tests that use a database: the others (pure functions, parsers,
+    """The browser tests first (the longest ones, the whole process in Chromium among them), so
+    that with two workers none of them starts near the end while the other worker idles.
+
+    On PostgreSQL, run only the tests that use a database: the others (pure functions, parsers,
     the catalog, file checks) ran on SQLite already and cannot behave differently. They are
     deselected, not skipped, and the run says how many."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)  # stable: file order otherwise
     if not os.environ.get(PG_URL_ENV):
         return
     kept = [item for item in items if _uses_the_database(item)]
@@ -132,20 +138,35 @@ def ctx(app):
 
 @pytest.fixture
 def definition(ctx):
-    """The shipped definitions imported; returns the strategic-plan version."""
+    """The shipped definitions imported; returns the strategic-plan version. (Imported for real
+    the first time in each test process, then their rows are put back: tests/snapshots.py.)"""
+    from stratflow.models import DefinitionVersion
     from stratflow.services import definitions
-    versions = definitions.import_directory(ROOT / "workflows", ctx.config["MAX_BPMN_BYTES"])
-    db.session.commit()
-    return next(v for v in versions if v.definition.key == "strategic_plan")
+
+    def make() -> int:
+        versions = definitions.import_directory(ROOT / "workflows", ctx.config["MAX_BPMN_BYTES"])
+        return next(v for v in versions if v.definition.key == "strategic_plan").id
+
+    version_id = snapshots.once("definition", None, make)
+    return _committed(db.session.get(DefinitionVersion, version_id))
 
 
 @pytest.fixture
 def demo(ctx, definition):
-    """Demo municipality, people and a started process (at the nominations)."""
+    """Demo municipality, people and a started process (at the nominations). (Loaded for real the
+    first time in each test process, then its rows are put back: tests/snapshots.py.)"""
+    from stratflow.models import Municipality
     from stratflow.services import demo as demo_data
-    town = demo_data.load()
+
+    town_id = snapshots.once("demo", "definition", lambda: demo_data.load().id)
+    return _committed(db.session.get(Municipality, town_id))
+
+
+def _committed(found):
+    """As the real setup leaves it: committed (expired), no transaction open (SQLite's BEGIN
+    IMMEDIATE would hold the write lock)."""
     db.session.commit()
-    return town
+    return found
 
 
 @pytest.fixture

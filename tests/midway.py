@@ -24,6 +24,7 @@ from stratflow.models import ProcessInstance, TaskRecord, User
 from stratflow.services import demo as demo_data
 from stratflow.services import tasks
 
+from . import snapshots
 from .test_strategic_plan import NOMINATION, steps
 
 DOMAIN = "camlitepe.bel.tr"
@@ -54,7 +55,15 @@ def complete(bpmn_id: str, email: str, data: dict) -> None:
 
 
 def seed(app, today: date) -> dict:
-    """Seed the scenario (real database, committed) and return its key dates and ids."""
+    """Seed the scenario (real database, committed) and return its key dates and ids. (Seeded for
+    real the first time in each test process for this day, then its rows are put back:
+    tests/snapshots.py; on the shipped definitions, like the `definition` fixture.)"""
+    found = snapshots.once(f"midway {today.isoformat()}", "definition", lambda: _seed(app, today))
+    db.session.commit()  # hold no lock: a live server may serve the pages next
+    return dict(found)
+
+
+def _seed(app, today: date) -> dict:
     t0 = today - timedelta(days=BACK)
     with time_machine.travel(moment(t0), tick=False):
         town = demo_data.load(today=t0)
