@@ -75,6 +75,3 @@ def start_due_periods(now: datetime) -> int:
             db.session.rollback()
             log.info("monitoring %s-H%s of plan %s not started: %s", year, half, plan.id, exc.message)
     return started
-
-
-

@@ -2,9 +2,8 @@
 programme's dates beside the budget's (5393 art. 62), the activity reports and the council meetings,
 in date order, each with its basis (legislation or product default) and the process of the plan that
 carries it — the monitoring period of that half, the programme prepared that year for the next, the
-year's activity reports and evaluation —
-with its state, or a note that the step has no process in stratflow (the budget itself, the final
-accounts)."""
+year's activity reports and evaluation — with its state, or a note that the step has no process in
+stratflow (the budget itself, the final accounts)."""
 
 from __future__ import annotations
 
