@@ -168,7 +168,7 @@ def test_reminder_due_while_the_scheduler_was_killed_goes_out_after_restart(demo
     _no_due_dates()
     first = schedulers.start()
     schedulers.wait_for_lock_holder()  # up and polling (starting alone can take seconds on a busy machine)
-    due = _soon(3)
+    due = _soon(5)
     [row] = _reminders_due_at(due)
     time.sleep(1)  # at least one poll before the due time: nothing to send yet
     assert utcnow() < due, "the machine is too slow for this test's margins"
@@ -192,7 +192,7 @@ def test_a_bpmn_timer_due_while_the_scheduler_was_down_fires_after_restart(demo,
     assert planned in instance.state  # the nomination deadline's boundary timer
     first = schedulers.start()
     schedulers.wait_for_lock_holder()  # up and polling
-    due = _soon(3)
+    due = _soon(5)
     # Bring the circular's deadline forward to a moment a few seconds ahead of the real clock.
     instance.state = instance.state.replace(planned, due.replace(tzinfo=ZoneInfo("UTC")).isoformat())
     instance.next_timer_at = due
