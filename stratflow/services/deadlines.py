@@ -11,7 +11,11 @@ Anchors (stratflow/calendar/rules.py):
 - completion anchors the model declares (`completionAnchor`, e.g. circular_date: the day the mayor
   approved the circular), recorded on the instance by the transition that completed the task;
 - nomination_deadline and the process anchors: ISO dates the forms wrote into the process data
-  (else as the instance last recorded them).
+  (else as the instance last recorded them);
+- council_due of the yearly processes: when the process data names the meeting's month
+  (`council_month`, "2026-04"), that month's regular meeting by the council's rule — an actual date
+  the clerk entered for the month wins, as for target_council_meeting —, else the stored date (a
+  recess month's fallback the process computed when it started).
 
 `ctx` is anything with `instance`, `calendar` (services/calendars.Calendar) and `version`
 (services/versions.VersionInfo): a transition's context or a page's. A municipality's phase-target
@@ -25,7 +29,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from ..calendar import rules, timeline
+from ..calendar import council, rules, timeline
 
 RULE_PROPERTY = "dueDateRule"
 LOCAL = ZoneInfo("Europe/Istanbul")
@@ -73,9 +77,26 @@ def anchor_value(ctx, name: str, data: dict) -> date | None:
         if entered is not None:  # an actual date entered later for that month wins
             return sched.entered_dates.get(entered.replace(day=1)) or entered
         return sched.target.date or sched.legal_deadline
+    if name == "council_due":
+        meeting = council_month_meeting(cal, data.get("council_month") or anchors.get("council_month"))
+        if meeting is not None:
+            return meeting
     if name in data:
         return iso_date(data.get(name))
     return iso_date(anchors.get(name))
+
+
+def council_month_meeting(cal, month: str | None) -> date | None:
+    """The regular meeting of `month` ("YYYY-MM") by the municipality's calendar, None without one."""
+    try:
+        first = date.fromisoformat(f"{month}-01") if isinstance(month, str) else None
+    except ValueError:
+        return None
+    if first is None:
+        return None
+    found = council.meeting_of_month(first, cal.type, cal.weekday, cal.settings.recess_month,
+                                     cal.entered_meetings, cal.leave_days)
+    return found.date if found else None
 
 
 def anchor_values(ctx, data: dict) -> dict[str, date | None]:

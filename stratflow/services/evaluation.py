@@ -137,7 +137,8 @@ def start_year(actor, plan: ProcessInstance, year: int, today=None) -> ProcessIn
               "start_values": {"year": str(year), "actuals_source": source, "rows": r, "activities": activities[uid]}}
              for uid, r in sorted(rows.items(), key=lambda item: names[item[0]])]
     dates = {k: v.isoformat() if v else None for k, v in evaluation_dates(plan, year).items()}
-    data = {"plan_instance_id": plan.id, "plan_year": year, "report_units": units, **dates}
+    data = {"plan_instance_id": plan.id, "plan_year": year, "report_units": units, **dates,
+            "council_month": f"{year + 1}-04"}  # the April meeting follows the clerk's entered date
     return instances.start_instance(plan.municipality, actor, PROCESS, data,
                                     title=f"{plan.municipality.name} — {year} faaliyet raporu ve değerlendirme")
 

@@ -63,6 +63,7 @@ def start_program(actor, plan: ProcessInstance, year: int) -> ProcessInstance:
               "start_values": {"year": str(year), "rows": r, "activities": activities[uid]}}
              for uid, r in sorted(rows.items(), key=lambda item: names[item[0]])]
     dates = {k: v.isoformat() if v else None for k, v in program_dates(plan, year).items()}
-    data = {"plan_instance_id": plan.id, "program_year": year, "program_units": units, **dates}
+    data = {"plan_instance_id": plan.id, "program_year": year, "program_units": units, **dates,
+            "council_month": f"{year - 1}-10"}  # the October meeting follows the clerk's entered date
     return instances.start_instance(plan.municipality, actor, PROCESS, data,
                                     title=f"{plan.municipality.name} — {year} performans programı")

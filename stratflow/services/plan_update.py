@@ -87,6 +87,7 @@ def start_update(actor, plan: ProcessInstance, reason) -> ProcessInstance:
     data = {"plan_instance_id": plan.id, "plan_title": plan.title, "plan_period": f"{years[0]}-{years[-1]}",
             "update_years": remaining, "update_reason": text,
             "council_due": due.isoformat() if due else None,
+            "council_month": due.isoformat()[:7] if due else None,  # a date entered for it wins
             # held for the update's pages; the update changes neither
             "mission": held.get("mission"), "vision": held.get("vision"),
             "update_start": {"update_reason": text}}
