@@ -8,8 +8,10 @@ the demo loader are still exercised by every run, and tests that are about them 
 directly.
 
 A snapshot is taken and put back only on a known base: an empty database, or exactly the rows
-of the snapshot it builds on (checked by row counts), and only on the day it was taken (the
-demo's dates are relative to today). Anything else runs the real setup.
+of the snapshot it builds on (checked by row counts; the very snapshot it was taken on, whose ids
+its rows refer to), and only on the day it was taken (the demo's dates are relative to today; a
+test that travels in time gets the real setup, and a later one takes the snapshot again).
+Anything else runs the real setup.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Snapshot:
     counts: dict[str, int]                # rows per table once it is in place
     rows: dict[str, list[dict]] = field(default_factory=dict)  # the rows it adds, per table
     value: object = None                  # what the fixture needs to find its return value again
+    on: Snapshot | None = None            # the very snapshot of `base` it was taken on (its ids)
 
 
 _taken: dict[str, Snapshot] = {}
@@ -81,7 +84,7 @@ def restore(name: str, base: str | None):
     """Put the snapshot back and return its value; _MISSING when there is none usable here (then
     the caller runs the real setup and calls `take`)."""
     snap = _taken.get(name)
-    if snap is None or snap.base != base or snap.day != date.today() or (base and base not in _taken):
+    if snap is None or snap.base != base or snap.day != date.today() or snap.on is not _taken.get(base):
         return _MISSING
     db.session.commit()
     if _counts() != _base_counts(base):
@@ -119,8 +122,10 @@ def _advance_sequences(table) -> None:
 def before(name: str, base: str | None) -> dict[str, list[dict]] | None:
     """Before the real setup: the rows already there (None when the base is not as expected or
     no snapshot will be taken)."""
-    if (name in _taken and _taken[name].day == date.today()) or name in _unusable or (base and base not in _taken):
+    if name in _unusable or (base and base not in _taken):
         return None
+    if name in _taken and _taken[name].day == date.today() and _taken[name].on is _taken.get(base):
+        return None  # a usable one exists (restore declined for another reason)
     db.session.commit()
     if _counts() != _base_counts(base):
         return None
@@ -133,7 +138,7 @@ def take(name: str, base: str | None, existing: dict | None, value) -> None:
     if existing is None:
         return
     counts = _counts()
-    snap = Snapshot(day=date.today(), base=base, counts=counts, value=value)
+    snap = Snapshot(day=date.today(), base=base, counts=counts, value=value, on=_taken.get(base))
     for table in _tables():
         rows = _read(table) if counts.get(table.name) else []
         old = existing.get(table.name, [])
