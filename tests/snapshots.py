@@ -8,8 +8,10 @@ the demo loader are still exercised by every run, and tests that are about them 
 directly.
 
 A snapshot is taken and put back only on a known base: an empty database, or exactly the rows
-of the snapshot it builds on (checked by row counts), and only on the day it was taken (the
-demo's dates are relative to today). Anything else runs the real setup.
+of the snapshot it builds on (checked by row counts; the very snapshot it was taken on, whose ids
+its rows refer to), and only on the day it was taken (the demo's dates are relative to today; a
+test that travels in time to another day gets that day's own snapshots).
+Anything else runs the real setup.
 """
 
 from __future__ import annotations
@@ -31,14 +33,19 @@ class Snapshot:
     counts: dict[str, int]                # rows per table once it is in place
     rows: dict[str, list[dict]] = field(default_factory=dict)  # the rows it adds, per table
     value: object = None                  # what the fixture needs to find its return value again
+    on: Snapshot | None = None            # the very snapshot of `base` it was taken on (its ids)
 
 
-_taken: dict[str, Snapshot] = {}
+_taken: dict[tuple[str, date], Snapshot] = {}  # by (name, the day it was taken on)
 _unusable: set[str] = set()
 _MISSING = object()
 # Columns a real setup fills with a new random value each time: each restore gets a new one too, so
 # an in-process cache keyed by it (services/calendars.py) never carries an entry from one test to the next.
 FRESH = {"municipality": {"calendar_stamp": lambda: uuid4().hex}}
+
+
+def _key(name: str | None):
+    return None if name is None else (name, date.today())
 
 
 def once(name: str, base: str | None, make: Callable[[], object]):
@@ -63,7 +70,7 @@ def _counts() -> dict[str, int]:
 
 
 def _base_counts(base: str | None) -> dict[str, int]:
-    return _taken[base].counts if base else dict.fromkeys((t.name for t in _tables()), 0)
+    return _taken[_key(base)].counts if base else dict.fromkeys((t.name for t in _tables()), 0)
 
 
 def _raw_columns(table):
@@ -80,8 +87,8 @@ def _read(table) -> list[dict]:
 def restore(name: str, base: str | None):
     """Put the snapshot back and return its value; _MISSING when there is none usable here (then
     the caller runs the real setup and calls `take`)."""
-    snap = _taken.get(name)
-    if snap is None or snap.base != base or snap.day != date.today() or (base and base not in _taken):
+    snap = _taken.get(_key(name))
+    if snap is None or snap.base != base or snap.on is not _taken.get(_key(base)):
         return _MISSING
     db.session.commit()
     if _counts() != _base_counts(base):
@@ -119,12 +126,14 @@ def _advance_sequences(table) -> None:
 def before(name: str, base: str | None) -> dict[str, list[dict]] | None:
     """Before the real setup: the rows already there (None when the base is not as expected or
     no snapshot will be taken)."""
-    if (name in _taken and _taken[name].day == date.today()) or name in _unusable or (base and base not in _taken):
+    if name in _unusable or (base and _key(base) not in _taken):
         return None
+    if _key(name) in _taken and _taken[_key(name)].on is _taken.get(_key(base)):
+        return None  # a usable one exists (restore declined for another reason)
     db.session.commit()
     if _counts() != _base_counts(base):
         return None
-    return {t.name: _read(t) for t in _tables() if base and _taken[base].counts.get(t.name)}
+    return {t.name: _read(t) for t in _tables() if base and _taken[_key(base)].counts.get(t.name)}
 
 
 def take(name: str, base: str | None, existing: dict | None, value) -> None:
@@ -133,7 +142,7 @@ def take(name: str, base: str | None, existing: dict | None, value) -> None:
     if existing is None:
         return
     counts = _counts()
-    snap = Snapshot(day=date.today(), base=base, counts=counts, value=value)
+    snap = Snapshot(day=date.today(), base=base, counts=counts, value=value, on=_taken.get(_key(base)))
     for table in _tables():
         rows = _read(table) if counts.get(table.name) else []
         old = existing.get(table.name, [])
@@ -142,4 +151,4 @@ def take(name: str, base: str | None, existing: dict | None, value) -> None:
             return
         if rows[len(old):]:
             snap.rows[table.name] = rows[len(old):]
-    _taken[name] = snap
+    _taken[_key(name)] = snap
