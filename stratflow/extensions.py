@@ -1,6 +1,5 @@
-"""Unbound extension objects; create_app() binds them."""
+"""Unbound extension objects; create_app() binds them (Flask-Babel's is stratflow.i18n.babel)."""
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -21,4 +20,3 @@ migrate = Migrate()
 mail = Mail()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()

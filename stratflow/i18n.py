@@ -6,10 +6,13 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from .extensions import babel
+# Unbound like the objects in extensions.py; kept here so that what needs only formatting (the
+# document renderer's child process) imports no database layer.
+babel = Babel()
+
 
 _UPPER = str.maketrans({"i": "İ", "ı": "I"})
 _LOWER = str.maketrans({"I": "ı", "İ": "i"})
