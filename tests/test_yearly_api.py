@@ -5,6 +5,8 @@ follow (the realisation, the consolidated programme)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from stratflow.extensions import db
@@ -81,3 +83,39 @@ def test_a_unit_proposes_its_programme_through_the_api(adopted, app):
     first = next(u for u in programme.units if u.answered)
     assert [r["proposed"] for r in first.rows] == [13.0, 13.0] and first.total == 2500.0
     assert programme.total == 4500.0 and programme.waiting == [units[1].name]  # 2,500 + the other's 2,000
+
+
+def test_the_coordinator_starts_the_yearly_processes_through_the_api(adopted, app):
+    import time_machine
+
+    from stratflow.models import ProcessInstance
+    town, plan, units = adopted
+    coordinator = factories.person(town, "coordinator")
+    api = _api(app, coordinator)
+    path = f"/instances/{plan.id}/plan/cycle"
+    count = db.select(db.func.count()).select_from(ProcessInstance)
+    before = db.session.execute(count).scalar()
+    for body, status, needle in (
+            ({"process": "plan_monitoring", "year": 2031, "half": 1}, 422, "2025–2029"),
+            ({"process": "plan_monitoring", "year": 2025, "half": 3}, 422, None),
+            ({"process": "yok", "year": 2025}, 422, None),
+            ({"process": "plan_update"}, 409, "ilk yılı")):
+        with time_machine.travel(date(2025, 3, 1), tick=False):
+            response = api.post(path, body)
+        assert response.status_code == status, response.get_json()
+        assert needle is None or needle in response.get_json()["error"]["message"]
+    assert db.session.execute(count).scalar() == before  # nothing started
+    generic = api.post("/instances", {"municipality_id": town.id, "process": "plan_monitoring"})
+    assert generic.status_code == 422 and "process" in generic.get_json()["error"]["fields"]
+    started = api.post(path, {"process": "plan_monitoring", "year": 2025, "half": 1})
+    assert started.status_code == 201 and started.headers["Location"].endswith(f"/instances/{started.get_json()['id']}")
+    assert started.get_json()["definition"]["key"] == "plan_monitoring"
+    assert api.post(path, {"process": "plan_monitoring", "year": 2025, "half": 1}).status_code == 409  # again
+    programme = api.post(path, {"process": "plan_performance", "year": 2026})
+    assert programme.status_code == 201
+    with time_machine.travel(date(2026, 1, 20), tick=False):
+        reports = api.post(path, {"process": "plan_evaluation_year", "year": 2025})
+    assert reports.status_code == 201
+    manager = _api(app, manager_of(units[0]))
+    assert manager.post(path, {"process": "plan_performance", "year": 2027}).status_code == 403
+    assert db.session.execute(count).scalar() == before + 3

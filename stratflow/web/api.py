@@ -39,15 +39,22 @@ from ..services import (
     accounts,
     attachments,
     calendars,
+    evaluation,
     forms,
     instances,
+    monitoring,
     municipalities,
+    performance,
+    plan_state,
     progress,
     renewal,
     tasks,
 )
 from ..services import instance_actions as actions
 from . import api_json, unit_of_work
+
+# started on an adopted plan (api_plan.start_yearly), never with POST /instances
+YEARLY_PROCESSES = frozenset({monitoring.PROCESS, performance.PROCESS, evaluation.PROCESS, plan_state.PROCESS})
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -266,6 +273,10 @@ def create_instance(user):
     except NotFound:
         raise NotFound(_("Belediye bulunamadı.")) from None
     key = data.get("process") or instances.MAIN_PROCESS
+    if key in YEARLY_PROCESSES:
+        raise ServiceError(_("Bu süreç kabul edilmiş planın üzerinde başlatılır: POST "
+                             "/api/v1/instances/{id}/plan/cycle."), code="validation",
+                           field_errors={"process": _("Yıllık süreçler planın üzerinde başlatılır.")})
     instance = renewal.start_preparation(municipality, user) if key == instances.MAIN_PROCESS \
         else instances.start_instance(municipality, user, key)
     response = make_response(_instance_detail(instance), 201)

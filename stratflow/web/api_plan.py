@@ -13,8 +13,32 @@ from __future__ import annotations
 from flask import make_response, request, url_for
 from flask_babel import gettext as _
 
-from ..services import NotFound, plan_access, plan_content, plan_rules, plan_versions, plan_views
-from .api import BadRequest, bp, json_body, token_required
+from ..services import (
+    Forbidden,
+    NotFound,
+    access,
+    evaluation,
+    monitoring,
+    performance,
+    plan_access,
+    plan_content,
+    plan_rules,
+    plan_state,
+    plan_update,
+    plan_versions,
+    plan_views,
+)
+from .api import BadRequest, _instance_detail, bp, json_body, token_required
+
+# The yearly processes of an adopted plan, started on it (never with POST /instances: they need the
+# plan's cards and dates): the process key -> how it starts from the request body.
+YEARLY = {
+    monitoring.PROCESS: lambda user, plan, data: monitoring.start_period(user, plan, data.get("year", 0),
+                                                                        data.get("half", 0)),
+    performance.PROCESS: lambda user, plan, data: performance.start_program(user, plan, data.get("year", 0)),
+    evaluation.PROCESS: lambda user, plan, data: evaluation.start_year(user, plan, data.get("year", 0)),
+    plan_state.PROCESS: lambda user, plan, data: plan_update.start_update(user, plan, data.get("reason")),
+}
 
 
 def _instance(user, instance_id: int):
@@ -142,3 +166,17 @@ def plan_diff(user, instance_id):
         raise BadRequest(_("from ve to parametreleri sürüm numarası olmalıdır."))
     old, new = (plan_versions.version(instance, int(n)) for n in numbers)
     return {"from": old.number, "to": new.number, **plan_versions.diff(old.snapshot, new.snapshot)}
+
+
+@bp.post("/instances/<int:instance_id>/plan/cycle")
+@token_required
+def start_yearly(user, instance_id):
+    """Start a yearly process on the adopted plan (who manages the municipality): its instance, 201."""
+    data = json_body("StartYearly")
+    plan = _instance(user, instance_id)
+    if not access.can_manage(user, plan.municipality_id):
+        raise Forbidden()
+    started = YEARLY[data["process"]](user, plan, data)
+    response = make_response(_instance_detail(started), 201)
+    response.headers["Location"] = url_for("api.get_instance", instance_id=started.id)
+    return response
