@@ -19,22 +19,15 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_strategic_plan import F, Node, build, gate, user, write  # noqa: E402
+from build_strategic_plan import LAW, RULE, YEARLY_LANES, F, Node, build, gate, user, write  # noqa: E402
 
 TARGET = Path(__file__).resolve().parent.parent / "workflows" / "plan_evaluation_year.bpmn"
-RULE = "Dayanak: "
-LAW = "5393 sayılı Belediye Kanunu"
 PFMC = "5018 sayılı Kamu Mali Yönetimi ve Kontrol Kanunu md. 41"
 REPORTS = "Kamu İdarelerince Hazırlanacak Faaliyet Raporları Hakkında Yönetmelik"
 PLANNING = "Kamu İdarelerinde Stratejik Planlamaya İlişkin Usul ve Esaslar Hakkında Yönetmelik"
 GUIDE = "Kamu İdareleri İçin Stratejik Planlama Kılavuzu (Ek: Stratejik Plan Değerlendirme Raporu formatı)"
 
-LANES = [
-    ("Lane_coordinator", "Strateji Geliştirme Birimi", "coordinator", 2),
-    ("Lane_units", "Harcama Birimleri", "unit_manager", 1),
-    ("Lane_mayor", "Belediye Başkanı", "mayor", 1),
-    ("Lane_council", "Meclis / Yazı İşleri", "council_clerk", 1),
-]
+LANES = YEARLY_LANES
 C, U, M, K = (lane[0] for lane in LANES)
 
 # reports_due: the end of February after the plan year (the regulation; the previous working day

@@ -17,19 +17,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_strategic_plan import F, Node, build, gate, user, write  # noqa: E402
+from build_strategic_plan import LAW, RULE, YEARLY_LANES, F, Node, build, gate, user, write  # noqa: E402
 
 TARGET = Path(__file__).resolve().parent.parent / "workflows" / "plan_performance.bpmn"
-RULE = "Dayanak: "
-LAW = "5393 sayılı Belediye Kanunu"
 REGULATION = "Kamu İdarelerince Hazırlanacak Performans Programları Hakkında Yönetmelik"
 
-LANES = [
-    ("Lane_coordinator", "Strateji Geliştirme Birimi", "coordinator", 2),
-    ("Lane_units", "Harcama Birimleri", "unit_manager", 1),
-    ("Lane_mayor", "Belediye Başkanı", "mayor", 1),
-    ("Lane_council", "Meclis / Yazı İşleri", "council_clerk", 1),
-]
+LANES = YEARLY_LANES
 C, U, M, K = (lane[0] for lane in LANES)
 
 DUE_RULES = {

@@ -873,6 +873,16 @@ def _side(box, point):
     return None
 
 
+# The lanes of the yearly processes on an adopted plan (performance programme, evaluation; the
+# monitoring uses the first three).
+YEARLY_LANES = [
+    ("Lane_coordinator", "Strateji Geliştirme Birimi", "coordinator", 2),
+    ("Lane_units", "Harcama Birimleri", "unit_manager", 1),
+    ("Lane_mayor", "Belediye Başkanı", "mayor", 1),
+    ("Lane_council", "Meclis / Yazı İşleri", "council_clerk", 1),
+]
+
+
 def build(lanes=LANES, nodes=NODES, flows=FLOWS, process_id="strategic_plan",
           process_name="Stratejik Plan Hazırlık Süreci", due_rules=None, meaning=None) -> str:
     """The BPMN file of a model (the strategic plan's unless told: tools/build_plan_monitoring.py
