@@ -108,27 +108,18 @@ def start_year(actor, plan: ProcessInstance, year: int, today=None) -> ProcessIn
     _check_startable(plan, year, today or progress.local_today())
     index = plan_rules.plan_years(plan).index(year) + 1
     label, actuals = year_actuals(plan, year)
-    rows: dict[int, list] = defaultdict(list)
-    activities: dict[int, list] = defaultdict(list)
-    names: dict[int, str] = {}
-    seen = set()
-    for indicator in monitoring.plan_indicators(plan):
-        target = indicator.target
-        unit = target.responsible_unit
-        if unit is None:
-            continue
-        names[unit.id] = unit.name
+
+    def row(indicator) -> dict:
         planned = getattr(indicator, f"value_{index}")
-        row = {"target": target.code, "indicator_code": indicator.code, "indicator": indicator.name,
-               "planned": float(planned) if planned is not None else None}
+        found = {"target": indicator.target.code, "indicator_code": indicator.code, "indicator": indicator.name,
+                 "planned": float(planned) if planned is not None else None}
         if indicator.code in actuals:
-            row["actual"] = actuals[indicator.code]
-        rows[unit.id].append(row)
-        if target.id not in seen:
-            seen.add(target.id)
-            activities[unit.id] += [{"target": target.code, "name": a.name,
-                                     "planned_cost": float(getattr(a, f"cost_{index}") or 0)}
-                                    for a in target.activities]
+            found["actual"] = actuals[indicator.code]
+        return found
+
+    def activity(target, a) -> dict:
+        return {"target": target.code, "name": a.name, "planned_cost": float(getattr(a, f"cost_{index}") or 0)}
+    rows, activities, names = monitoring.by_unit(plan, row, activity)
     if not rows:
         raise ServiceError(_("Raporlanacak gösterge yok: hedef kartlarında sorumlu birimi olan gösterge bulunmuyor."))
     source = (_("%(period)s izlemesi", period=label) if label else

@@ -30,6 +30,27 @@ def plan_indicators(plan: ProcessInstance) -> list[PlanIndicator]:
         .order_by(PlanTarget.code, PlanIndicator.position)).scalars())
 
 
+def by_unit(plan: ProcessInstance, row, activity) -> tuple[dict, dict, dict]:
+    """The plan's indicators and activities per responsible unit, for a yearly process's unit tasks:
+    ({unit id: [row(indicator)]}, {unit id: [activity(target, activity)]}, {unit id: name}); a
+    target's activities once, under its responsible unit; cards without one are left out."""
+    rows: dict[int, list] = defaultdict(list)
+    activities: dict[int, list] = defaultdict(list)
+    names: dict[int, str] = {}
+    seen = set()
+    for indicator in plan_indicators(plan):
+        target = indicator.target
+        unit = target.responsible_unit
+        if unit is None:
+            continue
+        names[unit.id] = unit.name
+        rows[unit.id].append(row(indicator))
+        if target.id not in seen:
+            seen.add(target.id)
+            activities[unit.id] += [activity(target, a) for a in target.activities]
+    return rows, activities, names
+
+
 def _planned(indicator: PlanIndicator, year_index: int | None):
     value = getattr(indicator, f"value_{year_index}") if year_index else None
     return float(value) if value is not None else None

@@ -7,8 +7,6 @@ year's cost as the form's starting values. The dates come from the yearly cycle 
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask_babel import gettext as _
 
 from ..calendar import cycle
@@ -39,23 +37,15 @@ def start_program(actor, plan: ProcessInstance, year: int) -> ProcessInstance:
         raise ServiceError(_("Program yılı planın yıllarından biri olmalıdır (%(first)d–%(last)d).",
                              first=years[0], last=years[-1]))
     index = years.index(year) + 1
-    rows: dict[int, list] = defaultdict(list)
-    activities: dict[int, list] = defaultdict(list)
-    names: dict[int, str] = {}
-    seen_targets = set()
-    for indicator in monitoring.plan_indicators(plan):
-        target = indicator.target
-        unit = target.responsible_unit
-        if unit is None:
-            continue
-        names[unit.id] = unit.name
+
+    def row(indicator) -> dict:
         value = getattr(indicator, f"value_{index}")
-        rows[unit.id].append({"indicator_code": indicator.code, "indicator": indicator.name,
-                              "plan_value": float(value) if value is not None else None})
-        if target.id not in seen_targets:
-            seen_targets.add(target.id)
-            activities[unit.id] += [{"name": a.name, "cost": float(getattr(a, f"cost_{index}") or 0),
-                                     "funding": a.funding_source or ""} for a in target.activities]
+        return {"indicator_code": indicator.code, "indicator": indicator.name,
+                "plan_value": float(value) if value is not None else None}
+
+    def activity(_target, a) -> dict:
+        return {"name": a.name, "cost": float(getattr(a, f"cost_{index}") or 0), "funding": a.funding_source or ""}
+    rows, activities, names = monitoring.by_unit(plan, row, activity)
     if not rows:
         raise ServiceError(_("Programa alınacak gösterge yok: hedef kartlarında sorumlu birimi olan gösterge "
                              "bulunmuyor."))
