@@ -4,6 +4,7 @@ must keep (users) and cleaning stored upload names on the way up."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +32,23 @@ def _app(tmp_path):
     return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": normalise_db_url(url),
                        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}), \
         (engine, schema)
+
+
+@contextmanager
+def migrating(tmp_path):
+    """An app on an empty database of its own (a scratch schema on PostgreSQL) inside its app
+    context, for a migration test; the database is dropped afterwards."""
+    app, pg = _app(tmp_path)
+    try:
+        with app.app_context():
+            yield app
+            db.engine.dispose()
+    finally:
+        if pg:
+            engine, schema = pg
+            with engine.connect() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            engine.dispose()
 
 
 def test_down_and_up_again(tmp_path):
